@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomInt, randomUUID } from 'node:crypto';
+import type { CartCommand } from '@carts/domain';
+import { encodeJson, decodeJson, type CommandMessage, type CommandOutcome, type CommandReply, type TopicNames } from '@carts/contracts';
+import { BatchingProducer, ReplyListener, type Kafka } from '@carts/event-log';
+import { APP_CONFIG, type AppConfig } from '@carts/config';
+import { KAFKA, TOPICS } from '../infrastructure/tokens';
+
+export interface CommandRequest {
+  readonly cartId: string;
+  readonly command: CartCommand;
+  readonly correlationId: string;
+  readonly expectedVersion?: number;
+  readonly idempotencyKey?: string;
+  readonly requestHash?: string;
+}
+
+/** The command did not get an outcome in time (broker down, or overloaded): answer 503. */
+export class CommandUnavailableError extends Error {}
+
+interface Waiter {
+  readonly resolve: (outcome: CommandOutcome) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * The stateless HTTP side of the write path: publish the command keyed by cart id, then await
+ * the single writer's reply on this instance's reply partition.
+ */
+@Injectable()
+export class CommandBus implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(CommandBus.name);
+  private readonly producer: BatchingProducer;
+  private readonly replies: ReplyListener;
+  private readonly waiters = new Map<string, Waiter>();
+
+  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(TOPICS) topics: TopicNames, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.producer = new BatchingProducer(kafka, topics.commands);
+    const replyPartition = randomInt(config.kafka.replyPartitions);
+    this.replies = new ReplyListener(kafka, topics.replies, replyPartition, (value) => this.onReply(value));
+  }
+
+  get isReady(): boolean {
+    return this.replies.isHealthy;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.producer.connect();
+    await this.replies.start();
+    await this.replies.ready;
+    this.logger.log(`reading replies on partition ${this.replies.partition}`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.replies.stop().catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+  }
+
+  execute(request: CommandRequest): Promise<CommandOutcome> {
+    const commandId = randomUUID();
+    const timeoutMs = this.config.commands.timeoutMs;
+    const message: CommandMessage = { ...request, commandId, replyPartition: this.replies.partition, deadline: Date.now() + timeoutMs };
+    return new Promise<CommandOutcome>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(commandId);
+        reject(new CommandUnavailableError(`no outcome within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.set(commandId, { resolve, timer });
+      this.producer.send({ key: request.cartId, value: encodeJson(message) }).catch((error: Error) => {
+        const waiter = this.waiters.get(commandId);
+        if (!waiter) return;
+        clearTimeout(waiter.timer);
+        this.waiters.delete(commandId);
+        reject(new CommandUnavailableError(`the broker did not accept the command: ${error.message}`));
+      });
+    });
+  }
+
+  private onReply(value: Buffer): void {
+    const reply = decodeJson<CommandReply>(value);
+    const waiter = reply && this.waiters.get(reply.commandId);
+    if (!reply || !waiter) return; // another instance's reply sharing this partition
+    clearTimeout(waiter.timer);
+    this.waiters.delete(reply.commandId);
+    waiter.resolve(reply.outcome);
+  }
+}

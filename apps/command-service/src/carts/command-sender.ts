@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CartCommand } from '@carts/domain';
+import { ProblemError, ProblemType, unavailableProblem, validationProblem } from '@carts/http';
+import { CommandBus, CommandUnavailableError } from '../bus/command-bus';
+import { sendOutcome, type CommandAccepted } from './outcome-response';
+import { uuidV5 } from './uuid-v5';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+const IF_MATCH = /^(?:W\/)?"(\d{1,9})"$/;
+const KEY_NAMESPACE = '8f4c3b1e-6d2a-4c7e-9b1f-2a6e5d4c3b2a';
+
+/**
+ * Everything every write endpoint does the same way: read If-Match and Idempotency-Key, send
+ * the command, wait for the outcome, and turn it into the HTTP response.
+ */
+@Injectable()
+export class CommandSender {
+  constructor(private readonly bus: CommandBus) {}
+
+  /** A new cart's id: random, or derived from the Idempotency-Key so a retry reaches the same cart. */
+  newCartId(request: FastifyRequest): string {
+    const key = this.idempotencyKey(request);
+    return key ? uuidV5(key, KEY_NAMESPACE) : randomUUID();
+  }
+
+  async send(request: FastifyRequest, reply: FastifyReply, cartId: string, command: CartCommand, successStatus = 200): Promise<CommandAccepted> {
+    const idempotencyKey = this.idempotencyKey(request);
+    const requestHash = idempotencyKey
+      ? createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${cartId}\n${JSON.stringify(command)}`).digest('base64url')
+      : undefined;
+    const correlationId = this.header(request, 'x-correlation-id') ?? randomUUID();
+    void reply.header('x-correlation-id', correlationId);
+    try {
+      const outcome = await this.bus.execute({ cartId, command, correlationId, expectedVersion: this.expectedVersion(request), idempotencyKey, requestHash });
+      return sendOutcome(reply, outcome, successStatus);
+    } catch (error) {
+      if (error instanceof CommandUnavailableError) throw unavailableProblem(`The command could not be confirmed: ${error.message}. Retry with the same Idempotency-Key.`, 1);
+      throw error;
+    }
+  }
+
+  private header(request: FastifyRequest, name: string): string | undefined {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  private idempotencyKey(request: FastifyRequest): string | undefined {
+    const key = this.header(request, 'idempotency-key');
+    if (key === undefined) return undefined;
+    if (!IDEMPOTENCY_KEY.test(key)) throw validationProblem([{ field: 'Idempotency-Key', message: 'must be 1-128 visible ASCII characters' }]);
+    return key;
+  }
+
+  private expectedVersion(request: FastifyRequest): number | undefined {
+    const value = this.header(request, 'if-match');
+    if (value === undefined) return undefined;
+    const match = IF_MATCH.exec(value.trim());
+    if (!match) throw new ProblemError(400, ProblemType.validation, 'Invalid request', 'If-Match must be a quoted version such as "3"', { errors: [{ field: 'If-Match', message: 'must be a quoted version such as "3"' }] });
+    return Number(match[1]);
+  }
+}

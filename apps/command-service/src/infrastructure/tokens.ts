@@ -1,0 +1,2 @@
+export const KAFKA = Symbol('KAFKA');
+export const TOPICS = Symbol('TOPICS');

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadConfigOrExit } from '@carts/config';
+import { provisionTopics } from '@carts/event-log';
+import { createHttpApp, listen } from '@carts/http';
+import { commandServiceModule } from './command-service.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = new Logger('CommandService');
+  const report = await provisionTopics(config.kafka);
+  if (report.created.length > 0) logger.log(`created topics ${report.created.join(', ')}`);
+  report.warnings.forEach((w) => logger.warn(w));
+  const app = await createHttpApp(commandServiceModule(config), config.logLevel);
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+    .setTitle('Cart command service').setDescription('Cart commands; every success means the events are durably in cart-events').setVersion('1').build());
+  SwaggerModule.setup('docs', app, document);
+  await listen(app, config.http.commandPort, config.http.host, 'CommandService');
+}
+
+bootstrap().catch((error) => {
+  console.error(`command-service failed to start: ${error?.message ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import { Logger } from '@nestjs/common';
+import { envelope, encodeEvent, encodeJson, decodeJson, isCommandMessage, idempotencyRecordKey,
+  type CommandMessage, type CommandReply, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
+import { readPartitionsToEnd, type Kafka, type LogRecord, type OutboundRecord, type PartitionWriterHandler, type WriterStep } from '@carts/event-log';
+import { decideCommand } from './command-decision';
+import { PartitionState, type CartEntry } from './partition-state';
+
+export interface Clock { now(): Date }
+export interface IdGenerator { next(): string }
+
+/**
+ * The generic write path for one partition: load state → decide → append. Events, the reply and
+ * the idempotency record leave in one Kafka transaction (see PartitionWriter); the in-memory state
+ * only moves forward once that transaction has committed.
+ */
+export class CartCommandHandler implements PartitionWriterHandler {
+  private readonly logger = new Logger('CommandProcessor');
+  private readonly partitions = new Map<number, PartitionState>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly idempotencyRetentionMs: number,
+    private readonly replyPartitions: number,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  get ownedPartitions(): number[] {
+    return [...this.partitions.keys()];
+  }
+
+  async acquire(partition: number, heartbeat: () => Promise<void>): Promise<void> {
+    const started = Date.now();
+    const state = new PartitionState(this.idempotencyRetentionMs);
+    const now = this.clock.now().getTime();
+    await readPartitionsToEnd(this.kafka, [{ topic: this.topics.events, partition }, { topic: this.topics.idempotency, partition }], async (records) => {
+      for (const r of records) {
+        if (r.topic === this.topics.events) state.restoreEvent(r.value);
+        else state.restoreIdempotency(r.value, now);
+      }
+      await heartbeat();
+    });
+    this.partitions.set(partition, state);
+    this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms`);
+  }
+
+  release(partition: number): void {
+    this.partitions.delete(partition);
+  }
+
+  handle(partition: number, records: readonly LogRecord[]): WriterStep {
+    const state = this.partitions.get(partition);
+    if (!state) throw new Error(`partition ${partition} is not owned by this instance`);
+    const carts = new Map<string, CartEntry>();
+    const remembered = new Map<string, IdempotencyRecord>();
+    const out: OutboundRecord[] = [];
+    for (const record of records) {
+      const msg = decodeJson<CommandMessage>(record.value);
+      if (!isCommandMessage(msg) || msg.replyPartition < 0 || msg.replyPartition >= this.replyPartitions) {
+        this.logger.warn(`skipping an unreadable command at ${record.topic}/${partition}@${record.offset}`);
+        continue;
+      }
+      const key = msg.idempotencyKey ? idempotencyRecordKey(msg.cartId, msg.idempotencyKey) : undefined;
+      const previous = key ? remembered.get(key) ?? state.idempotency.get(key) : undefined;
+      const entry = carts.get(msg.cartId) ?? state.cart(msg.cartId);
+      const now = this.clock.now();
+      const decision = decideCommand(msg, entry, previous, now.getTime());
+      decision.events.forEach((event, i) => {
+        const env = envelope(event, { eventId: this.ids.next(), cartId: msg.cartId, version: entry.version + i + 1, occurredAt: now.toISOString(), commandId: msg.commandId, correlationId: msg.correlationId });
+        out.push({ topic: this.topics.events, partition, key: msg.cartId, value: encodeEvent(env) });
+      });
+      carts.set(msg.cartId, decision.next);
+      const reply: CommandReply = { commandId: msg.commandId, outcome: decision.outcome };
+      out.push({ topic: this.topics.replies, partition: msg.replyPartition, key: msg.cartId, value: encodeJson(reply) });
+      if (key && msg.idempotencyKey && decision.remember) {
+        const idem: IdempotencyRecord = { cartId: msg.cartId, key: msg.idempotencyKey, requestHash: msg.requestHash ?? '', outcome: decision.outcome, recordedAt: now.toISOString() };
+        remembered.set(key, idem);
+        out.push({ topic: this.topics.idempotency, partition, key, value: encodeJson(idem) });
+      }
+    }
+    return {
+      records: out,
+      committed: () => {
+        for (const [cartId, entry] of carts) state.carts.set(cartId, entry);
+        for (const [key, record] of remembered) state.idempotency.set(key, record);
+      },
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@carts/config';
+import { provisionTopics } from '@carts/event-log';
+import { createHttpApp, listen } from '@carts/http';
+import { migrate } from '@carts/read-model';
+import { ensureDatabase } from '@carts/infra';
+import { projectorModule } from './projector.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  await ensureDatabase(config.database.url);
+  await migrate(config.database.url);
+  (await provisionTopics(config.kafka)).warnings.forEach((w) => console.warn(w));
+  const app = await createHttpApp(projectorModule(config), config.logLevel);
+  await listen(app, config.http.projectorPort, config.http.host, 'Projector');
+}
+
+bootstrap().catch((error) => {
+  console.error(`projector failed to start: ${error?.message ?? error}`);
+  process.exit(1);
+});

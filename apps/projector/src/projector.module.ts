@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { ConfigModule, type AppConfig } from '@carts/config';
+import { HEALTH_CHECKS, HealthController } from '@carts/http';
+import { DATA_SOURCE, databaseHealthCheck, dataSourceProvider } from '@carts/read-model';
+import { ProjectionSupervisor } from './projection-supervisor';
+
+export function projectorModule(config: AppConfig) {
+  @Module({
+    imports: [ConfigModule.forRoot(config)],
+    controllers: [HealthController],
+    providers: [
+      dataSourceProvider('carts-projector'),
+      ProjectionSupervisor,
+      { provide: HEALTH_CHECKS, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => [databaseHealthCheck(ds)] },
+    ],
+  })
+  class ProjectorModule {}
+  return ProjectorModule;
+}

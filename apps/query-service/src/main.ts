@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadConfigOrExit } from '@carts/config';
+import { createHttpApp, listen } from '@carts/http';
+import { migrate } from '@carts/read-model';
+import { ensureDatabase } from '@carts/infra';
+import { queryServiceModule } from './query-service.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  await ensureDatabase(config.database.url);
+  await migrate(config.database.url);
+  const app = await createHttpApp(queryServiceModule(config), config.logLevel);
+  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Cart query service').setVersion('1').build()));
+  await listen(app, config.http.queryPort, config.http.host, 'QueryService');
+}
+
+bootstrap().catch((error) => {
+  console.error(`query-service failed to start: ${error?.message ?? error}`);
+  process.exit(1);
+});

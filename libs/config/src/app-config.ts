@@ -1,0 +1,122 @@
+import { Env, bool, hostPortList, int, oneOf, optionalStr, postgresUrl, str, topicPrefix, ConfigError } from './env-parsers';
+
+/**
+ * Every setting of every service, in namespaces. Read once at boot by `loadConfig`, which throws
+ * a ConfigError naming the first bad variable. The same function documents the variables: see
+ * docs/configuration.md, which a test keeps in step with CONFIG_VARIABLES.
+ */
+export interface KafkaConfig {
+  readonly brokers: string[];
+  /** True when KAFKA_BROKERS was not set: the project may start its own local broker. */
+  readonly localBroker: boolean;
+  readonly clientId: string;
+  readonly ssl: boolean;
+  readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  readonly topicPrefix: string;
+  readonly partitions: number;
+  readonly replyPartitions: number;
+  readonly replicationFactor: number;
+  readonly idempotencyRetentionMs: number;
+}
+
+export interface DatabaseConfig {
+  readonly url: string;
+  /** True when DATABASE_URL was not set: the launcher may fall back to an embedded server. */
+  readonly defaulted: boolean;
+  readonly poolSize: number;
+}
+
+export interface HttpConfig {
+  readonly host: string;
+  readonly commandPort: number;
+  readonly queryPort: number;
+  readonly projectorPort: number;
+}
+
+export interface CommandsConfig {
+  readonly timeoutMs: number;
+  readonly maxBatch: number;
+  /** How fast a dead command-processor instance's partitions move to another (Kafka session timeout). */
+  readonly sessionTimeoutMs: number;
+}
+
+export interface AppConfig {
+  readonly kafka: KafkaConfig;
+  readonly database: DatabaseConfig;
+  readonly http: HttpConfig;
+  readonly commands: CommandsConfig;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/carts';
+export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
+
+function loadSasl(env: Env): KafkaConfig['sasl'] {
+  const mechanism = optionalStr(env, 'KAFKA_SASL_MECHANISM');
+  if (!mechanism) return undefined;
+  return {
+    mechanism: oneOf(env, 'KAFKA_SASL_MECHANISM', ['plain', 'scram-sha-256', 'scram-sha-512'] as const),
+    username: str(env, 'KAFKA_SASL_USERNAME'),
+    // No default on purpose: a secret that defaults is a secret that leaks.
+    password: str(env, 'KAFKA_SASL_PASSWORD'),
+  };
+}
+
+function loadKafka(env: Env): KafkaConfig {
+  return {
+    brokers: hostPortList(env, 'KAFKA_BROKERS', DEFAULT_KAFKA_BROKERS),
+    localBroker: optionalStr(env, 'KAFKA_BROKERS') === undefined,
+    clientId: str(env, 'KAFKA_CLIENT_ID', 'carts'),
+    ssl: bool(env, 'KAFKA_SSL', false),
+    sasl: loadSasl(env),
+    topicPrefix: topicPrefix(env, 'KAFKA_TOPIC_PREFIX'),
+    partitions: int(env, 'CART_PARTITIONS', 6, 1, 1000),
+    replyPartitions: int(env, 'CART_REPLY_PARTITIONS', 12, 1, 1000),
+    replicationFactor: int(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 7),
+    idempotencyRetentionMs: int(env, 'IDEMPOTENCY_RETENTION_MS', 86_400_000, 60_000, 30 * 86_400_000),
+  };
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  return {
+    kafka: loadKafka(env),
+    database: {
+      url: postgresUrl(env, 'DATABASE_URL', DEFAULT_DATABASE_URL),
+      defaulted: optionalStr(env, 'DATABASE_URL') === undefined,
+      poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    },
+    http: {
+      host: str(env, 'HTTP_HOST', '127.0.0.1'),
+      commandPort: int(env, 'COMMAND_SERVICE_PORT', 3000, 1, 65535),
+      queryPort: int(env, 'QUERY_SERVICE_PORT', 3001, 1, 65535),
+      projectorPort: int(env, 'PROJECTOR_PORT', 3002, 1, 65535),
+    },
+    commands: {
+      timeoutMs: int(env, 'COMMAND_TIMEOUT_MS', 5000, 100, 120_000),
+      maxBatch: int(env, 'COMMAND_MAX_BATCH', 500, 1, 10_000),
+      sessionTimeoutMs: int(env, 'COMMAND_SESSION_TIMEOUT_MS', 10_000, 6_000, 300_000),
+    },
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+  };
+}
+
+/** Boot helper: print one line naming the variable and exit, instead of a stack trace. */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}
+
+export const CONFIG_VARIABLES = [
+  'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD', 'KAFKA_TOPIC_PREFIX', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
+  'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_POOL_SIZE',
+  'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'PROJECTOR_PORT', 'COMMAND_TIMEOUT_MS',
+  'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'LOG_LEVEL',
+] as const;

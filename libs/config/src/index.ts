@@ -1,0 +1,3 @@
+export * from './env-parsers';
+export * from './app-config';
+export * from './config.module';

@@ -1,0 +1,48 @@
+import type { EventEnvelope } from './event-envelope';
+import { CURRENT_SCHEMA_VERSIONS } from './event-envelope';
+import { invalidDataField, invalidEnvelopeField, isKnownEventType } from './event-validation';
+import { upcast } from './upcasters';
+
+/** The one serializer for cart events. */
+export function encodeEvent(event: EventEnvelope): Buffer {
+  return Buffer.from(JSON.stringify(event));
+}
+
+/** A record that can never be applied as it stands: parked in the dead-letter store. */
+export class PoisonRecordError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'PoisonRecordError';
+  }
+}
+
+export type DecodedEvent =
+  | { readonly kind: 'event'; readonly event: EventEnvelope }
+  /** Written by a newer producer: skipped and counted, for forward compatibility. */
+  | { readonly kind: 'unknown'; readonly type: string; readonly cartId: string; readonly version: number };
+
+/** Parses, validates and upcasts one record value. Throws PoisonRecordError on a bad record. */
+export function decodeEvent(value: Buffer | string | null): DecodedEvent {
+  if (value === null) throw new PoisonRecordError('record has no value');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString());
+  } catch {
+    throw new PoisonRecordError('value is not valid JSON');
+  }
+  const badField = invalidEnvelopeField(parsed);
+  if (badField) throw new PoisonRecordError(`envelope field "${badField}" is missing or invalid`);
+  const raw = parsed as EventEnvelope & { data: Record<string, unknown> };
+  if (!isKnownEventType(raw.type)) return { kind: 'unknown', type: raw.type, cartId: raw.cartId, version: raw.version };
+  const target = CURRENT_SCHEMA_VERSIONS[raw.type];
+  if (raw.schemaVersion > target) return { kind: 'unknown', type: `${raw.type}@v${raw.schemaVersion}`, cartId: raw.cartId, version: raw.version };
+  let data: unknown = raw.data;
+  try {
+    data = typeof raw.data === 'object' && raw.data !== null ? upcast(raw.type, raw.schemaVersion, raw.data, target) : raw.data;
+  } catch (error) {
+    throw new PoisonRecordError((error as Error).message);
+  }
+  const badData = invalidDataField(raw.type, data);
+  if (badData) throw new PoisonRecordError(`${raw.type} field "${badData}" is missing or invalid`);
+  return { kind: 'event', event: { ...raw, schemaVersion: target, data } as EventEnvelope };
+}

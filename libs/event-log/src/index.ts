@@ -1,0 +1,10 @@
+export * from './kafka-client';
+export * from './partitioning';
+export * from './topic-provisioner';
+export * from './partition-reader';
+export * from './partition-writer';
+export * from './batching-producer';
+export * from './reply-listener';
+export * from './projection-consumer';
+export * from './transactions';
+export type { Kafka } from 'kafkajs';

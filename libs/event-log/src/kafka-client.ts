@@ -1,0 +1,17 @@
+import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
+import type { KafkaConfig } from '@carts/config';
+
+/** The one place a kafkajs client is configured (brokers, TLS, SASL, retries, logging). */
+export function createKafka(config: KafkaConfig, clientSuffix: string): Kafka {
+  const options: KafkaJsConfig = {
+    clientId: `${config.clientId}-${clientSuffix}`,
+    brokers: config.brokers,
+    ssl: config.ssl,
+    sasl: config.sasl ? (config.sasl as SASLOptions) : undefined,
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 2000 },
+    logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.ERROR,
+  };
+  return new Kafka(options);
+}

@@ -1,0 +1,152 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { toLogRecord, type LogRecord } from './partition-reader';
+import { withConcurrentTransactionRetry } from './transactions';
+
+export interface OutboundRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly key: string;
+  readonly value: Buffer;
+}
+
+/** What the handler decided for a slice of input: records to write, and what to do after. */
+export interface WriterStep {
+  readonly records: readonly OutboundRecord[];
+  /** Called only once the Kafka transaction holding `records` has committed. */
+  readonly committed: () => void;
+}
+
+export interface PartitionWriterHandler {
+  /** The partition's producer has fenced every earlier owner: restore its state now. */
+  acquire(partition: number, heartbeat: () => Promise<void>): Promise<void>;
+  release(partition: number): void;
+  handle(partition: number, records: readonly LogRecord[]): WriterStep;
+}
+
+export interface PartitionWriterOptions {
+  readonly groupId: string;
+  readonly inputTopic: string;
+  readonly transactionalIdPrefix: string;
+  readonly maxBatch: number;
+  readonly sessionTimeoutMs?: number;
+}
+
+/**
+ * One writer per partition, the way Kafka Streams does it: the group owns the input partitions,
+ * and each owned partition has its own transactional producer (`<prefix>-<partition>`). Output
+ * records and the consumed input offset commit in one transaction, so a stale owner that wakes up
+ * after a rebalance is fenced by the broker and nothing is applied twice.
+ */
+export class PartitionWriter {
+  private readonly logger = new Logger(PartitionWriter.name);
+  private readonly consumer: Consumer;
+  private readonly producers = new Map<number, Producer>();
+  private assigned: number[] = [];
+
+  constructor(private readonly kafka: Kafka, private readonly options: PartitionWriterOptions, private readonly handler: PartitionWriterHandler) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 10_000) / 3)),
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10 },
+    });
+    // Ownership may have changed hands while we were away: re-acquire every partition after a join.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned = payload.memberAssignment[options.inputTopic] ?? [];
+      for (const partition of [...this.producers.keys()]) void this.releasePartition(partition);
+      this.logger.log(`owns ${options.inputTopic} partitions [${this.assigned.join(', ')}]`);
+    });
+  }
+
+  get ownedPartitions(): readonly number[] {
+    return this.assigned;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.inputTopic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 16,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await Promise.all([...this.producers.keys()].map((p) => this.releasePartition(p)));
+  }
+
+  private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const partition = batch.partition;
+    const producer = await this.acquire(partition, heartbeat);
+    for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += this.options.maxBatch) {
+      const slice = batch.messages.slice(i, i + this.options.maxBatch);
+      const last = slice[slice.length - 1].offset;
+      let step: WriterStep;
+      try {
+        step = this.handler.handle(partition, slice.map((m) => toLogRecord(batch.topic, partition, m)));
+        await this.commit(producer, step.records, partition, last);
+      } catch (error) {
+        // Fenced, or the broker went away mid-transaction: this copy of the partition's state can
+        // no longer be trusted. Drop it; the next batch re-acquires (and fences) from scratch.
+        await this.releasePartition(partition);
+        throw error;
+      }
+      step.committed();
+      resolveOffset(last);
+      await heartbeat();
+    }
+  }
+
+  private async commit(producer: Producer, records: readonly OutboundRecord[], partition: number, lastOffset: string): Promise<void> {
+    const transaction = await producer.transaction();
+    try {
+      const byTopic = new Map<string, { key: string; value: Buffer; partition: number }[]>();
+      for (const r of records) {
+        const list = byTopic.get(r.topic) ?? [];
+        list.push({ key: r.key, value: r.value, partition: r.partition });
+        byTopic.set(r.topic, list);
+      }
+      if (byTopic.size > 0) {
+        await transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+      }
+      const offsets = { consumerGroupId: this.options.groupId, topics: [{ topic: this.options.inputTopic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] };
+      await withConcurrentTransactionRetry(() => transaction.sendOffsets(offsets));
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async acquire(partition: number, heartbeat: () => Promise<void>): Promise<Producer> {
+    const existing = this.producers.get(partition);
+    if (existing) return existing;
+    const producer = this.kafka.producer({
+      transactionalId: `${this.options.transactionalIdPrefix}-${partition}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 30_000,
+    });
+    await producer.connect(); // InitProducerId: bumps the epoch, aborts and fences the old owner
+    try {
+      await this.handler.acquire(partition, heartbeat);
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.producers.set(partition, producer);
+    return producer;
+  }
+
+  private async releasePartition(partition: number): Promise<void> {
+    const producer = this.producers.get(partition);
+    this.producers.delete(partition);
+    this.handler.release(partition);
+    await producer?.disconnect().catch(() => undefined);
+  }
+}

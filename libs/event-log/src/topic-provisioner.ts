@@ -1,0 +1,78 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+import type { KafkaConfig } from '@carts/config';
+import { topicNames } from '@carts/contracts';
+import { createKafka } from './kafka-client';
+
+export interface TopicReport {
+  readonly created: string[];
+  readonly warnings: string[];
+}
+
+export class TopicLayoutError extends Error {}
+
+function desiredTopics(config: KafkaConfig): ITopicConfig[] {
+  const names = topicNames(config.topicPrefix);
+  const rf = config.replicationFactor;
+  const entries = (o: Record<string, string>) => Object.entries(o).map(([name, value]) => ({ name, value }));
+  return [
+    // The log is the source of truth: never delete, never compact.
+    { topic: names.events, numPartitions: config.partitions, replicationFactor: rf,
+      configEntries: entries({ 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete', 'min.insync.replicas': String(Math.min(2, rf)) }) },
+    // Commands are transient: once processed their effect is in the events.
+    { topic: names.commands, numPartitions: config.partitions, replicationFactor: rf,
+      configEntries: entries({ 'retention.ms': String(7 * 86_400_000), 'min.insync.replicas': String(Math.min(2, rf)) }) },
+    { topic: names.replies, numPartitions: config.replyPartitions, replicationFactor: rf,
+      configEntries: entries({ 'retention.ms': String(3_600_000) }) },
+    { topic: names.idempotency, numPartitions: config.partitions, replicationFactor: rf,
+      configEntries: entries({ 'cleanup.policy': 'compact,delete', 'retention.ms': String(config.idempotencyRetentionMs) }) },
+  ];
+}
+
+async function describeRetention(admin: Admin, topic: string): Promise<Record<string, string>> {
+  const result = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic }] });
+  const entries = result.resources[0]?.configEntries ?? [];
+  return Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
+}
+
+async function checkExisting(admin: Admin, config: KafkaConfig, warnings: string[]): Promise<void> {
+  const names = topicNames(config.topicPrefix);
+  const meta = await admin.fetchTopicMetadata({ topics: [names.events, names.commands, names.idempotency] });
+  const counts = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+  if (counts.get(names.events) !== counts.get(names.commands) || counts.get(names.events) !== counts.get(names.idempotency)) {
+    throw new TopicLayoutError(
+      `${names.events}, ${names.commands} and ${names.idempotency} must have the same partition count (found ${[...counts].map(([t, n]) => `${t}=${n}`).join(', ')}); a cart's commands and events must share a partition number`,
+    );
+  }
+  const events = await describeRetention(admin, names.events);
+  if (events['retention.ms'] !== '-1' || events['retention.bytes'] !== '-1' || events['cleanup.policy'] !== 'delete') {
+    warnings.push(
+      `!!! ${names.events} has retention.ms=${events['retention.ms']} retention.bytes=${events['retention.bytes']} cleanup.policy=${events['cleanup.policy']}: ` +
+        'the event log must be kept forever (retention.ms=-1, retention.bytes=-1, cleanup.policy=delete) or replay will lose history',
+    );
+  }
+  if (counts.get(names.events) !== config.partitions) {
+    warnings.push(`${names.events} has ${counts.get(names.events)} partitions, CART_PARTITIONS says ${config.partitions}; the topic wins`);
+  }
+}
+
+/** Creates missing topics (idempotent) and reports anything that would break replay. */
+export async function provisionTopics(config: KafkaConfig): Promise<TopicReport> {
+  const admin = createKafka(config, 'provisioner').admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = desiredTopics(config).filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    const warnings: string[] = [];
+    await checkExisting(admin, config, warnings);
+    return { created: missing.map((t) => t.topic), warnings };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Partition count of a topic as the cluster reports it. */
+export async function partitionCount(admin: Admin, topic: string): Promise<number> {
+  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+  return meta.topics[0].partitions.length;
+}

@@ -1,0 +1,5 @@
+export * from './problem';
+export * from './problem.filter';
+export * from './validation';
+export * from './health';
+export * from './bootstrap';

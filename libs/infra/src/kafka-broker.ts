@@ -1,0 +1,213 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, closeSync, openSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { InfraError } from './infra-error';
+import {
+  brokerLogsDir,
+  brokerLogTail,
+  brokerPidPath,
+  formatStorageOnce,
+  jvmArgs,
+  serverPropertiesPath,
+  writeServerProperties,
+} from './kafka-config';
+import { assertJava17, ensureKafkaJars } from './kafka-jars';
+import { forgetPid, livePidOf, recordPid } from './kafka-pid-file';
+import { isPortOpen, isProcessAlive, sleep, terminate } from './processes';
+import { localDir } from './repo-root';
+
+export interface KafkaBrokerOptions {
+  port?: number;
+  controllerPort?: number;
+  dataDir?: string;
+  heapMb?: number;
+  log?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface KafkaBrokerHandle {
+  readonly brokers: string[];
+  readonly startedHere: boolean;
+  readonly pid?: number;
+  /** Clean SIGTERM, SIGKILL after 30 s; resolves once the process is gone. No-op if reused. */
+  stop(): Promise<void>;
+  /** For failure tests: SIGKILL (default), SIGSTOP, SIGCONT... Only for a broker started here. */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+interface Settings {
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly dataDir: string;
+  readonly heapMb: number;
+  readonly log: (line: string) => void;
+  readonly readyTimeoutMs: number;
+}
+
+const STOP_GRACE_MS = 30_000;
+const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${line}\n`);
+const defaultDataDir = (port: number): string => localDir('kafka', String(port));
+
+function settingsFrom(opts: KafkaBrokerOptions): Settings {
+  const port = opts.port ?? 9092;
+  return {
+    port,
+    controllerPort: opts.controllerPort ?? port + 1,
+    dataDir: opts.dataDir ?? defaultDataDir(port),
+    heapMb: opts.heapMb ?? 512,
+    log: opts.log ?? defaultLog,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 90_000,
+  };
+}
+
+/** True when the brokers answer a real Metadata request (kafkajs admin describeCluster). */
+export async function isKafkaReady(brokers: string[], timeoutMs = 5000): Promise<boolean> {
+  const kafka = new Kafka({
+    clientId: 'infra-readiness-probe',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: Math.min(timeoutMs, 3000),
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  const probe = admin
+    .connect()
+    .then(() => admin.describeCluster())
+    .then((cluster) => cluster.brokers.length > 0)
+    .catch(() => false);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((done) => (timer = setTimeout(() => done(false), timeoutMs)));
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * A broker for this process: one already answering on the port is reused as is; otherwise a
+ * single-node KRaft broker is started from the Maven Central jars, on the given data directory.
+ */
+export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBrokerHandle> {
+  const settings = settingsFrom(opts);
+  const brokers = [`127.0.0.1:${settings.port}`];
+  if ((await isPortOpen(settings.port)) && (await isKafkaReady(brokers))) {
+    settings.log(`Reusing the Kafka broker already answering on ${brokers[0]}`);
+    return reusedHandle(brokers);
+  }
+  const pid = livePidOf(settings.dataDir);
+  if (pid !== undefined) {
+    // Another process launched this broker and it is still starting: wait for it, not race it.
+    settings.log(`Waiting for the Kafka broker pid ${pid} (started elsewhere) on ${brokers[0]}`);
+    await waitUntilReady(brokers, settings, () => !isProcessAlive(pid));
+    return reusedHandle(brokers);
+  }
+  return startBroker(settings, brokers);
+}
+
+/** Stops the broker recorded in the data directory's pid file; false if none was running. */
+export async function stopKafkaBroker(opts: { port?: number; dataDir?: string } = {}): Promise<boolean> {
+  const dataDir = opts.dataDir ?? defaultDataDir(opts.port ?? 9092);
+  const pid = livePidOf(dataDir);
+  if (pid !== undefined) await terminate(pid, { graceMs: STOP_GRACE_MS });
+  rmSync(brokerPidPath(dataDir), { force: true });
+  return pid !== undefined;
+}
+
+async function startBroker(settings: Settings, brokers: string[]): Promise<KafkaBrokerHandle> {
+  const started = Date.now();
+  await assertJava17();
+  const libDir = await ensureKafkaJars(settings.log);
+  writeServerProperties(settings);
+  await formatStorageOnce(libDir, settings.dataDir, settings.log);
+  const child = spawnBroker(settings, libDir);
+  const pid = child.pid as number;
+  settings.log(`Starting Kafka broker on ${brokers[0]} (pid ${pid}, data in ${settings.dataDir})`);
+  try {
+    await waitUntilReady(brokers, settings, () => hasExited(child), child);
+  } catch (error) {
+    await terminate(pid, { graceMs: 5000, child });
+    forgetPid(settings.dataDir, pid);
+    throw error;
+  }
+  settings.log(`Kafka broker ready on ${brokers[0]} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return ownedHandle(child, brokers, settings.dataDir);
+}
+
+function spawnBroker(settings: Settings, libDir: string): ChildProcess {
+  const stdoutLog = join(brokerLogsDir(settings.dataDir), 'stdout.log');
+  appendFileSync(stdoutLog, `\n--- broker start ${new Date().toISOString()} ---\n`);
+  const fd = openSync(stdoutLog, 'a');
+  try {
+    const args = [...jvmArgs({ ...settings, libDir }), 'kafka.Kafka', serverPropertiesPath(settings.dataDir)];
+    const child = spawn('java', args, { cwd: settings.dataDir, stdio: ['ignore', fd, fd] });
+    // Spawn failures surface as an early exit in waitUntilReady; this only avoids a crash.
+    child.on('error', (error) => appendFileSync(stdoutLog, `spawn failed: ${error.message}\n`));
+    // The caller's stop() owns the lifetime; the handle alone must not keep Node running.
+    child.unref();
+    recordPid(settings.dataDir, child.pid as number);
+    return child;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function waitUntilReady(
+  brokers: string[],
+  settings: Settings,
+  exited: () => boolean,
+  child?: ChildProcess,
+): Promise<void> {
+  const deadline = Date.now() + settings.readyTimeoutMs;
+  for (;;) {
+    if (exited()) {
+      const how = child ? ` (exit code ${child.exitCode}, signal ${child.signalCode})` : '';
+      throw startFailure(`The Kafka broker on ${brokers[0]} exited before becoming ready${how}.`, settings.dataDir);
+    }
+    if (await isKafkaReady(brokers, 2000)) return;
+    if (Date.now() > deadline) {
+      const msg = `The Kafka broker on ${brokers[0]} was not ready after ${settings.readyTimeoutMs} ms.`;
+      throw startFailure(msg, settings.dataDir);
+    }
+    await sleep(500);
+  }
+}
+
+function startFailure(message: string, dataDir: string): InfraError {
+  const logs = brokerLogsDir(dataDir);
+  return new InfraError(
+    'KAFKA_START_FAILED',
+    `${message} Full logs in ${logs}. Last lines of stdout.log:\n${brokerLogTail(dataDir)}`,
+  );
+}
+
+function ownedHandle(child: ChildProcess, brokers: string[], dataDir: string): KafkaBrokerHandle {
+  const pid = child.pid as number;
+  let stopping: Promise<void> | undefined;
+  return {
+    brokers,
+    startedHere: true,
+    pid,
+    stop: () =>
+      (stopping ??= terminate(pid, { graceMs: STOP_GRACE_MS, child }).then(() => forgetPid(dataDir, pid))),
+    kill: (signal = 'SIGKILL') => {
+      if (!hasExited(child)) process.kill(pid, signal);
+    },
+  };
+}
+
+function reusedHandle(brokers: string[]): KafkaBrokerHandle {
+  return {
+    brokers,
+    startedHere: false,
+    stop: async () => undefined,
+    kill: () => {
+      throw new InfraError('KAFKA_NOT_OWNED', `The broker on ${brokers[0]} was not started here; refusing to signal it.`);
+    },
+  };
+}
+
+const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;

@@ -1,0 +1,51 @@
+import { newClusterId, serverProperties } from './kafka-config';
+import { parseJavaMajor } from './kafka-jars';
+
+const parse = (text: string): Map<string, string> =>
+  new Map(
+    text
+      .split('\n')
+      .filter((line) => line.includes('=') && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+
+describe('serverProperties', () => {
+  const props = parse(serverProperties({ port: 19192, controllerPort: 19193, dataDir: '/tmp/k' }));
+
+  it('describes a single-node KRaft broker+controller on loopback', () => {
+    expect(props.get('process.roles')).toBe('broker,controller');
+    expect(props.get('node.id')).toBe('1');
+    expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:19193');
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19192,CONTROLLER://127.0.0.1:19193');
+    expect(props.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:19192');
+    expect(props.get('controller.listener.names')).toBe('CONTROLLER');
+    expect(props.get('inter.broker.listener.name')).toBe('PLAINTEXT');
+    expect(props.get('log.dirs')).toBe('/tmp/k/data');
+  });
+
+  it('makes every internal topic satisfiable by one replica and never auto-creates topics', () => {
+    expect(props.get('offsets.topic.replication.factor')).toBe('1');
+    expect(props.get('transaction.state.log.replication.factor')).toBe('1');
+    expect(props.get('transaction.state.log.min.isr')).toBe('1');
+    expect(props.get('auto.create.topics.enable')).toBe('false');
+    expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
+  });
+});
+
+describe('newClusterId', () => {
+  it('is 16 random bytes as 22 base64url characters', () => {
+    const id = newClusterId();
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+    expect(newClusterId()).not.toBe(id);
+  });
+});
+
+describe('parseJavaMajor', () => {
+  it.each([
+    ['openjdk version "17.0.15" 2025-04-15', 17],
+    ['java version "1.8.0_392"', 8],
+    ['openjdk version "21" 2023-09-19', 21],
+    ['bash: java: command not found', undefined],
+  ])('%s → %s', (output, major) => expect(parseJavaMajor(output)).toBe(major));
+});

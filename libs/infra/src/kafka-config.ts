@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InfraError } from './infra-error';
+import { kafkaLog4jPath } from './kafka-jars';
+import { runCommand, tailFile } from './processes';
+
+export interface BrokerLayout {
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly dataDir: string;
+}
+
+export const serverPropertiesPath = (dataDir: string): string => join(dataDir, 'server.properties');
+export const brokerLogsDir = (dataDir: string): string => join(dataDir, 'logs');
+export const brokerPidPath = (dataDir: string): string => join(dataDir, 'broker.pid');
+const logDataDir = (dataDir: string): string => join(dataDir, 'data');
+
+/** A KRaft cluster id: 16 random bytes as 22 characters of base64url, as kafka-storage makes. */
+export function newClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Single-node KRaft, broker and controller in one JVM, loopback only. Sized for a 2-core box
+ * that also runs Postgres, the services and the tests.
+ */
+export function serverProperties({ port, controllerPort, dataDir }: BrokerLayout): string {
+  const settings: Record<string, string | number> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': logDataDir(dataDir),
+    // One broker: every internal topic must be satisfiable by a single replica.
+    'offsets.topic.replication.factor': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    // Fewer internal partitions: creating and loading 50 of each costs seconds on 2 cores.
+    'offsets.topic.num.partitions': 10,
+    'transaction.state.log.num.partitions': 10,
+    // Topics are created deliberately by the application, never by a typo in a consumer.
+    'auto.create.topics.enable': 'false',
+    'num.partitions': 1,
+    // Tests join and leave groups constantly; waiting for more members only slows them down.
+    'group.initial.rebalance.delay.ms': 0,
+    // Lets failover tests use short consumer session timeouts.
+    'group.min.session.timeout.ms': 1000,
+    'num.network.threads': 2,
+    'num.io.threads': 4,
+    'num.recovery.threads.per.data.dir': 1,
+    'background.threads': 4,
+    'log.cleaner.threads': 1,
+  };
+  const body = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
+  return ['# Written by libs/infra/src/kafka-config.ts on every start; edits are overwritten.', ...body, ''].join('\n');
+}
+
+export function writeServerProperties(layout: BrokerLayout): string {
+  mkdirSync(brokerLogsDir(layout.dataDir), { recursive: true });
+  const file = serverPropertiesPath(layout.dataDir);
+  writeFileSync(file, serverProperties(layout));
+  return file;
+}
+
+/** JVM flags shared by the broker and the storage tool; `*` is expanded by java, not a shell. */
+export function jvmArgs(opts: { heapMb: number; libDir: string; dataDir: string }): string[] {
+  return [
+    `-Xmx${opts.heapMb}m`,
+    `-Xms${opts.heapMb}m`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${kafkaLog4jPath()}`,
+    `-Dkafka.logs.dir=${brokerLogsDir(opts.dataDir)}`,
+    '-cp',
+    join(opts.libDir, '*'),
+  ];
+}
+
+/** Formats the log directory unless an earlier start already did (meta.properties exists). */
+export async function formatStorageOnce(libDir: string, dataDir: string, log: (line: string) => void): Promise<void> {
+  if (existsSync(join(logDataDir(dataDir), 'meta.properties'))) return;
+  const clusterId = newClusterId();
+  log(`Formatting KRaft storage in ${logDataDir(dataDir)} (cluster id ${clusterId})`);
+  const args = [
+    ...jvmArgs({ heapMb: 256, libDir, dataDir }),
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    clusterId,
+    '-c',
+    serverPropertiesPath(dataDir),
+  ];
+  const { code, output } = await runCommand('java', args);
+  if (code !== 0) {
+    throw new InfraError('KAFKA_FORMAT_FAILED', `kafka.tools.StorageTool format failed (exit ${code}):\n${output}`);
+  }
+}
+
+export function brokerLogTail(dataDir: string, lines = 30): string {
+  return tailFile(join(brokerLogsDir(dataDir), 'stdout.log'), lines);
+}

@@ -1,0 +1,43 @@
+import { DataSource } from 'typeorm';
+import { CartDetailsEntity } from './entities/cart-details.entity';
+import { DeadLetterEntity } from './entities/dead-letter.entity';
+import { ProjectionGenerationEntity } from './entities/projection-generation.entity';
+import { ProjectionOffsetEntity } from './entities/projection-offset.entity';
+import { InitialSchema1764050000000 } from './migrations/1764050000000-initial-schema';
+
+export const READ_MODEL_ENTITIES = [ProjectionGenerationEntity, ProjectionOffsetEntity, DeadLetterEntity, CartDetailsEntity];
+export const READ_MODEL_MIGRATIONS = [InitialSchema1764050000000];
+
+/** Schema changes only through migrations: `synchronize` stays off everywhere. */
+export function createDataSource(url: string, poolSize = 10, applicationName = 'carts'): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: READ_MODEL_ENTITIES,
+    migrations: READ_MODEL_MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    extra: { max: poolSize, application_name: applicationName },
+  });
+}
+
+/** Applies pending migrations; safe to call from several processes (TypeORM takes a lock). */
+export async function migrate(url: string): Promise<string[]> {
+  const dataSource = createDataSource(url, 2, 'carts-migrate');
+  await dataSource.initialize();
+  // TypeORM takes no lock: services starting together would race to apply the same migration.
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
+    await dataSource.destroy();
+  }
+}
+
+const MIGRATION_LOCK_KEY = 4_242_001;

@@ -1,0 +1,13 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type GenerationState = 'building' | 'active' | 'retired';
+
+/** One row per generation of a projection; exactly one is `active` and serves queries. */
+@Entity('projection_generations')
+export class ProjectionGenerationEntity {
+  @PrimaryColumn({ type: 'text' }) projection: string;
+  @PrimaryColumn({ type: 'int' }) generation: number;
+  @Column({ type: 'text' }) state: GenerationState;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
+  @Column({ type: 'timestamptz', name: 'activated_at', nullable: true }) activatedAt: Date | null;
+}

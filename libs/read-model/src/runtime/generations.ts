@@ -1,0 +1,46 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ProjectionDefinition } from '../projection';
+import { partitionTable } from '../projection';
+
+export const READ_MODEL_CHANNEL = 'read_model_changed';
+
+export async function createGenerationTables(tx: EntityManager, projection: ProjectionDefinition, generation: number): Promise<void> {
+  for (const table of projection.tables) {
+    await tx.query(`CREATE TABLE IF NOT EXISTS ${partitionTable(table, generation)} PARTITION OF ${table} FOR VALUES IN (${Number(generation)})`);
+  }
+}
+
+export async function dropGenerationTables(tx: EntityManager, projection: ProjectionDefinition, generation: number): Promise<void> {
+  for (const table of projection.tables) await tx.query(`DROP TABLE IF EXISTS ${partitionTable(table, generation)}`);
+}
+
+/** Serialises generation changes of one projection across processes (projectors, cartctl). */
+export async function lockProjection(tx: EntityManager, projection: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))`, [projection]);
+}
+
+export async function activeGeneration(ds: DataSource | EntityManager, projection: string): Promise<number | null> {
+  const rows: { generation: number }[] = await ds.query(
+    `SELECT generation FROM projection_generations WHERE projection = $1 AND state = 'active'`, [projection]);
+  return rows[0]?.generation ?? null;
+}
+
+/** First start: generation 1 becomes active and is filled from offset 0. */
+export async function ensureActiveGeneration(ds: DataSource, projection: ProjectionDefinition): Promise<number> {
+  return ds.transaction(async (tx) => {
+    await lockProjection(tx, projection.name);
+    const existing = await activeGeneration(tx, projection.name);
+    if (existing !== null) return existing;
+    const rows: { next: number }[] = await tx.query(
+      `SELECT coalesce(max(generation), 0) + 1 AS next FROM projection_generations WHERE projection = $1`, [projection.name]);
+    const generation = Number(rows[0].next);
+    await tx.query(`INSERT INTO projection_generations (projection, generation, state, activated_at) VALUES ($1, $2, 'active', now())`, [projection.name, generation]);
+    await createGenerationTables(tx, projection, generation);
+    return generation;
+  });
+}
+
+/** Generations that projectors must keep up to date: the active one and any being built. */
+export async function liveGenerations(ds: DataSource): Promise<{ projection: string; generation: number; state: string }[]> {
+  return ds.query(`SELECT projection, generation, state FROM projection_generations WHERE state IN ('active', 'building') ORDER BY projection, generation`);
+}
