@@ -15,6 +15,9 @@ const transform = {
         parser: { syntax: 'typescript', decorators: true },
         transform: { legacyDecorator: true, decoratorMetadata: true },
         target: 'es2022',
+        // Rewrites @carts/* here too: global set-up does not go through moduleNameMapper.
+        baseUrl: __dirname,
+        paths,
       },
     },
   ],
@@ -23,6 +26,7 @@ const transform = {
 const common = { rootDir: __dirname, moduleNameMapper, transform, testEnvironment: 'node' };
 
 module.exports = {
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.spec.ts'] },
     {
@@ -31,7 +35,6 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.{int,e2e}-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -52,6 +52,10 @@ export function serverProperties({ port, controllerPort, dataDir }: BrokerLayout
     'group.initial.rebalance.delay.ms': 0,
     // Lets failover tests use short consumer session timeouts.
     'group.min.session.timeout.ms': 1000,
+    // After a crash (failure tests SIGKILL the broker) the restarted broker cannot register until
+    // the dead incarnation's session expires; the 9 s default makes every such restart slow.
+    'broker.session.timeout.ms': 4000,
+    'broker.heartbeat.interval.ms': 1000,
     'num.network.threads': 2,
     'num.io.threads': 4,
     'num.recovery.threads.per.data.dir': 1,

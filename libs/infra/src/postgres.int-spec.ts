@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { isPortOpen } from './processes';
-import { dropDatabase, ensureDatabase, isPostgresReachable, parseDatabaseUrl, startEmbeddedPostgres } from './postgres';
+import {
+  dropDatabase,
+  ensureDatabase,
+  isPostgresReachable,
+  parseDatabaseUrl,
+  resolveDatabase,
+  startEmbeddedPostgres,
+} from './postgres';
 
 // initdb plus a first start takes several seconds on a busy 2-core machine.
 const TIMEOUT_MS = 120_000;
@@ -99,5 +106,17 @@ describe('ensureDatabase / dropDatabase on the local server (127.0.0.1:5432)', (
       await dropDatabase(awkward);
     }
     expect(await databaseExists(awkward)).toBe(false);
+  }, TIMEOUT_MS);
+});
+
+describe('resolveDatabase', () => {
+  it('uses DATABASE_URL when it is set, creating its database', async () => {
+    const url = `postgres://postgres@127.0.0.1:5432/infra_test_${randomBytes(4).toString('hex')}`;
+    try {
+      await expect(resolveDatabase({ DATABASE_URL: url }, log)).resolves.toEqual({ url });
+      expect(await databaseExists(url)).toBe(true);
+    } finally {
+      await dropDatabase(url);
+    }
   }, TIMEOUT_MS);
 });

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { waitFor } from './wait-for';
+
+export type ServiceName = 'command-service' | 'projector' | 'query-service';
+
+const PORT_VARIABLE: Record<ServiceName, string> = { 'command-service': 'COMMAND_SERVICE_PORT', projector: 'PROJECTOR_PORT', 'query-service': 'QUERY_SERVICE_PORT' };
+const ROOT = path.resolve(__dirname, '../../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A service started from the built code (dist/), as operators run it: a real OS process. */
+export class ServiceProcess {
+  private exited: Promise<number | null>;
+  output = '';
+
+  private constructor(readonly name: ServiceName, readonly url: string, readonly child: ChildProcess) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stdout?.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
+    child.stderr?.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
+  }
+
+  static async start(name: ServiceName, env: Record<string, string> = {}, { waitReady = true } = {}): Promise<ServiceProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', name, 'src/main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, [PORT_VARIABLE[name]]: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
+    if (waitReady) await service.ready();
+    return service;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  async ready(timeoutMs = 60_000): Promise<void> {
+    let exitCode: number | null | undefined;
+    void this.exited.then((code) => (exitCode = code));
+    await waitFor(async () => {
+      if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.output.slice(-3000)}`);
+      return (await fetch(`${this.url}/health/ready`)).status;
+    }, (status) => status === 200 || exitCode !== undefined, { timeoutMs, intervalMs: 100, what: `${this.name} ready` });
+    if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.output.slice(-3000)}`);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** SIGTERM and wait; SIGKILL if it does not go within 15 s. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
