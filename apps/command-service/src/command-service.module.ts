@@ -4,14 +4,21 @@ import { ConfigModule, type AppConfig } from '@carts/config';
 import { HEALTH_CHECKS, HealthController, strictValidationPipe } from '@carts/http';
 import { CommandBus } from './bus/command-bus';
 import { CommandSender } from './carts/command-sender';
+import { AbandonController } from './carts/abandon/abandon.controller';
+import { AddItemController } from './carts/add-item/add-item.controller';
+import { ChangeItemQuantityController } from './carts/change-item-quantity/change-item-quantity.controller';
+import { CheckoutController } from './carts/checkout/checkout.controller';
 import { CreateCartController } from './carts/create-cart/create-cart.controller';
+import { RemoveItemController } from './carts/remove-item/remove-item.controller';
 import { kafkaProviders } from './infrastructure/kafka.providers';
 import { CommandProcessorService } from './processor/command-processor.service';
 
 export function commandServiceModule(config: AppConfig) {
   @Module({
     imports: [ConfigModule.forRoot(config)],
-    controllers: [HealthController, CreateCartController],
+    controllers: [
+      HealthController, CreateCartController, AddItemController, ChangeItemQuantityController, RemoveItemController, CheckoutController, AbandonController,
+    ],
     providers: [
       ...kafkaProviders,
       CommandBus,

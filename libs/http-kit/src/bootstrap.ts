@@ -16,7 +16,9 @@ export function logLevels(level: 'error' | 'warn' | 'log' | 'debug'): LogLevel[]
  */
 export async function createHttpApp(module: unknown, level: 'error' | 'warn' | 'log' | 'debug'): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true, allowErrorHandlerOverride: true });
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: logLevels(level), bufferLogs: false });
+  // bodyParser: false keeps Fastify's own JSON parser (with the poisoning checks above) and
+  // skips the form-urlencoded parser Nest would add: a form body is then a 415 like any non-JSON.
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: logLevels(level), bufferLogs: false, bodyParser: false });
   app.useGlobalFilters(new ProblemFilter());
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: anything else (text/plain included, which Fastify parses by default) is a 415.

@@ -8,7 +8,7 @@ const FASTIFY_ERRORS: Record<string, (e: Error) => ProblemError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new ProblemError(415, ProblemType.unsupportedMediaType, 'Unsupported media type', 'Send the body as application/json'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => new ProblemError(400, ProblemType.malformedRequest, 'Malformed request', 'Content-Length does not match the body'),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => new ProblemError(400, ProblemType.malformedRequest, 'Malformed request', 'The JSON body is empty'),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => new ProblemError(400, ProblemType.malformedRequest, 'Malformed request', 'The body is not valid JSON'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new ProblemError(400, ProblemType.malformedRequest, 'Malformed request', 'The body is not valid JSON (or uses a forbidden key such as __proto__)'),
 };
 
 function fromHttpException(e: HttpException): ProblemError {
@@ -17,6 +17,8 @@ function fromHttpException(e: HttpException): ProblemError {
   if (status === 405) return new ProblemError(405, ProblemType.methodNotAllowed, 'Method not allowed', e.message);
   if (status === 413) return FASTIFY_ERRORS.FST_ERR_CTP_BODY_TOO_LARGE(e);
   if (status === 415) return FASTIFY_ERRORS.FST_ERR_CTP_INVALID_MEDIA_TYPE(e);
+  // Fastify reports a `__proto__` key (prototype poisoning) as invalid JSON: say so.
+  if (status === 400 && /not valid JSON/i.test(e.message)) return FASTIFY_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY(e);
   if (status === 400) return new ProblemError(400, ProblemType.malformedRequest, 'Malformed request', e.message);
   if (status === 503) return unavailableProblem(e.message);
   return new ProblemError(status, status >= 500 ? ProblemType.internal : ProblemType.malformedRequest, e.name, e.message);

@@ -54,7 +54,7 @@ export class ProblemError extends Error {
 }
 
 export const validationProblem = (errors: FieldError[]): ProblemError =>
-  new ProblemError(400, ProblemType.validation, 'Invalid request', `${errors.length} field(s) are invalid: ${errors.map((e) => e.field).join(', ')}`, { errors });
+  new ProblemError(400, ProblemType.validation, 'Invalid request', `Invalid field(s): ${[...new Set(errors.map((e) => e.field))].join(', ')}`, { errors });
 
 export const unavailableProblem = (detail: string, retryAfterSeconds = 1, extensions: Record<string, unknown> = {}): ProblemError =>
   new ProblemError(503, ProblemType.unavailable, 'Service unavailable', detail, extensions, { 'retry-after': String(retryAfterSeconds) });

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CartCommand } from '@carts/domain';
-import { ProblemError, ProblemType, unavailableProblem, validationProblem } from '@carts/http';
+import { unavailableProblem, validationProblem } from '@carts/http';
 import { CommandBus, CommandUnavailableError } from '../bus/command-bus';
 import { sendOutcome, type CommandAccepted } from './outcome-response';
 import { uuidV5 } from './uuid-v5';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
 const IF_MATCH = /^(?:W\/)?"(\d{1,9})"$/;
 const KEY_NAMESPACE = '8f4c3b1e-6d2a-4c7e-9b1f-2a6e5d4c3b2a';
 
@@ -27,13 +27,15 @@ export class CommandSender {
 
   async send(request: FastifyRequest, reply: FastifyReply, cartId: string, command: CartCommand, successStatus = 200): Promise<CommandAccepted> {
     const idempotencyKey = this.idempotencyKey(request);
+    const expectedVersion = this.expectedVersion(request);
+    // If-Match is part of the request: the same key with another precondition is another request.
     const requestHash = idempotencyKey
-      ? createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${cartId}\n${JSON.stringify(command)}`).digest('base64url')
+      ? createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${cartId}\n${expectedVersion ?? ''}\n${JSON.stringify(command)}`).digest('base64url')
       : undefined;
-    const correlationId = this.header(request, 'x-correlation-id') ?? randomUUID();
+    const correlationId = this.visibleAsciiHeader(request, 'X-Correlation-Id') ?? randomUUID();
     void reply.header('x-correlation-id', correlationId);
     try {
-      const outcome = await this.bus.execute({ cartId, command, correlationId, expectedVersion: this.expectedVersion(request), idempotencyKey, requestHash });
+      const outcome = await this.bus.execute({ cartId, command, correlationId, expectedVersion, idempotencyKey, requestHash });
       return sendOutcome(reply, outcome, successStatus);
     } catch (error) {
       if (error instanceof CommandUnavailableError) throw unavailableProblem(`The command could not be confirmed: ${error.message}. Retry with the same Idempotency-Key.`, 1);
@@ -47,17 +49,21 @@ export class CommandSender {
   }
 
   private idempotencyKey(request: FastifyRequest): string | undefined {
-    const key = this.header(request, 'idempotency-key');
-    if (key === undefined) return undefined;
-    if (!IDEMPOTENCY_KEY.test(key)) throw validationProblem([{ field: 'Idempotency-Key', message: 'must be 1-128 visible ASCII characters' }]);
-    return key;
+    return this.visibleAsciiHeader(request, 'Idempotency-Key');
+  }
+
+  private visibleAsciiHeader(request: FastifyRequest, name: string): string | undefined {
+    const value = this.header(request, name.toLowerCase());
+    if (value === undefined) return undefined;
+    if (!VISIBLE_ASCII.test(value)) throw validationProblem([{ field: name, message: 'must be 1-128 visible ASCII characters' }]);
+    return value;
   }
 
   private expectedVersion(request: FastifyRequest): number | undefined {
     const value = this.header(request, 'if-match');
     if (value === undefined) return undefined;
     const match = IF_MATCH.exec(value.trim());
-    if (!match) throw new ProblemError(400, ProblemType.validation, 'Invalid request', 'If-Match must be a quoted version such as "3"', { errors: [{ field: 'If-Match', message: 'must be a quoted version such as "3"' }] });
+    if (!match) throw validationProblem([{ field: 'If-Match', message: 'must be a quoted version such as "3"' }]);
     return Number(match[1]);
   }
 }
