@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { toLogRecord, type LogRecord } from './partition-reader';
 import { withConcurrentTransactionRetry } from './transactions';
 
@@ -18,7 +18,7 @@ export interface WriterStep {
 }
 
 export interface PartitionWriterHandler {
-  /** The partition's producer has fenced every earlier owner: restore its state now. */
+  /** The partition's producer has fenced every earlier owner and no transaction of theirs is pending: restore its state now. */
   acquire(partition: number, heartbeat: () => Promise<void>): Promise<void>;
   release(partition: number): void;
   handle(partition: number, records: readonly LogRecord[]): WriterStep;
@@ -41,7 +41,10 @@ export interface PartitionWriterOptions {
 export class PartitionWriter {
   private readonly logger = new Logger(PartitionWriter.name);
   private readonly consumer: Consumer;
+  private readonly admin: Admin;
   private readonly producers = new Map<number, Producer>();
+  /** Per owned partition: the input offset committed when we fenced it; anything below is done. */
+  private readonly floors = new Map<number, bigint>();
   private assigned: number[] = [];
 
   constructor(private readonly kafka: Kafka, private readonly options: PartitionWriterOptions, private readonly handler: PartitionWriterHandler) {
@@ -52,6 +55,7 @@ export class PartitionWriter {
       maxWaitTimeInMs: 100,
       retry: { retries: 10 },
     });
+    this.admin = kafka.admin();
     // Ownership may have changed hands while we were away: re-acquire every partition after a join.
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = payload.memberAssignment[options.inputTopic] ?? [];
@@ -65,6 +69,7 @@ export class PartitionWriter {
   }
 
   async start(): Promise<void> {
+    await this.admin.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.inputTopic, fromBeginning: true });
     await this.consumer.run({
@@ -78,27 +83,38 @@ export class PartitionWriter {
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     await Promise.all([...this.producers.keys()].map((p) => this.releasePartition(p)));
+    await this.admin.disconnect();
   }
 
   private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
     const producer = await this.acquire(partition, heartbeat);
-    for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += this.options.maxBatch) {
-      const slice = batch.messages.slice(i, i + this.options.maxBatch);
+    // The group may hand us commands another owner already processed (see acquire): skip them.
+    const floor = this.floors.get(partition) ?? 0n;
+    const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
+    if (messages.length === 0 && batch.messages.length > 0) resolveOffset(batch.messages[batch.messages.length - 1].offset);
+    for (let i = 0; i < messages.length && isRunning() && !isStale(); i += this.options.maxBatch) {
+      const slice = messages.slice(i, i + this.options.maxBatch);
       const last = slice[slice.length - 1].offset;
-      let step: WriterStep;
-      try {
-        step = this.handler.handle(partition, slice.map((m) => toLogRecord(batch.topic, partition, m)));
-        await this.commit(producer, step.records, partition, last);
-      } catch (error) {
-        // Fenced, or the broker went away mid-transaction: this copy of the partition's state can
-        // no longer be trusted. Drop it; the next batch re-acquires (and fences) from scratch.
-        await this.releasePartition(partition);
-        throw error;
-      }
+      const step = await this.process(producer, partition, batch.topic, slice, last);
       step.committed();
       resolveOffset(last);
       await heartbeat();
+    }
+  }
+
+  private async process(producer: Producer, partition: number, topic: string, slice: KafkaMessage[], last: string): Promise<WriterStep> {
+    try {
+      const step = this.handler.handle(partition, slice.map((m) => toLogRecord(topic, partition, m)));
+      await this.commit(producer, step.records, partition, last);
+      return step;
+    } catch (error) {
+      // Fenced, or the broker went away mid-transaction: this copy of the partition's state can
+      // no longer be trusted. Drop it; the next batch re-acquires (and fences) from scratch.
+      const e = error as Error & { type?: string };
+      this.logger.warn(`partition ${partition}: transaction failed (${e.type ?? e.name}: ${e.message}); released, it will be re-acquired`);
+      await this.releasePartition(partition);
+      throw error;
     }
   }
 
@@ -123,19 +139,34 @@ export class PartitionWriter {
     }
   }
 
+  /**
+   * Takes over a partition, in an order that makes a stale owner harmless:
+   * 1. fence: InitProducerId for the partition's transactionalId bumps the epoch, aborts the old
+   *    owner's open transaction and waits for one that is already committing. kafkajs only sends
+   *    it on the first `transaction()` (connect() asks for a plain idempotent id), hence the
+   *    empty transaction, which sends nothing else;
+   * 2. read the input offset committed by then: it is stable now, whereas the offset the
+   *    consumer group gave us may predate the old owner's last commit (no KIP-447 in kafkajs);
+   * 3. restore the partition's state from the log, which nobody else can extend any more.
+   */
   private async acquire(partition: number, heartbeat: () => Promise<void>): Promise<Producer> {
     const existing = this.producers.get(partition);
     if (existing) return existing;
+    await heartbeat(); // a member that missed a rebalance learns it here, before fencing the new owner
     const producer = this.kafka.producer({
       transactionalId: `${this.options.transactionalIdPrefix}-${partition}`,
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: 30_000,
     });
-    await producer.connect(); // InitProducerId: bumps the epoch, aborts and fences the old owner
     try {
+      await producer.connect();
+      await (await producer.transaction()).abort();
+      const floor = await this.committedOffset(partition);
       await this.handler.acquire(partition, heartbeat);
+      this.floors.set(partition, floor);
     } catch (error) {
+      this.handler.release(partition);
       await producer.disconnect().catch(() => undefined);
       throw error;
     }
@@ -143,9 +174,16 @@ export class PartitionWriter {
     return producer;
   }
 
+  private async committedOffset(partition: number): Promise<bigint> {
+    const [topic] = await this.admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.inputTopic] });
+    const offset = topic?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+    return BigInt(offset) < 0n ? 0n : BigInt(offset);
+  }
+
   private async releasePartition(partition: number): Promise<void> {
     const producer = this.producers.get(partition);
     this.producers.delete(partition);
+    this.floors.delete(partition);
     this.handler.release(partition);
     await producer?.disconnect().catch(() => undefined);
   }
