@@ -57,16 +57,21 @@ export class CommandBus implements OnModuleInit, OnModuleDestroy {
   }
 
   execute(request: CommandRequest): Promise<CommandOutcome> {
+    if (!this.replies.isHealthy) return Promise.reject(new CommandUnavailableError('not connected to the broker'));
     const commandId = randomUUID();
     const timeoutMs = this.config.commands.timeoutMs;
-    const message: CommandMessage = { ...request, commandId, replyPartition: this.replies.partition, deadline: Date.now() + timeoutMs };
+    const giveUpAt = Date.now() + timeoutMs;
+    // The writer stops accepting a command a little before we give up on it, so a command we
+    // answer 503 for is not applied behind the client's back; the margin covers commit and reply.
+    const deadline = giveUpAt - Math.min(1000, Math.floor(timeoutMs / 4));
+    const message: CommandMessage = { ...request, commandId, replyPartition: this.replies.partition, deadline };
     return new Promise<CommandOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(commandId);
         reject(new CommandUnavailableError(`no outcome within ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiters.set(commandId, { resolve, timer });
-      this.producer.send({ key: request.cartId, value: encodeJson(message) }).catch((error: Error) => {
+      this.producer.send({ key: request.cartId, value: encodeJson(message), expiresAt: deadline }).catch((error: Error) => {
         const waiter = this.waiters.get(commandId);
         if (!waiter) return;
         clearTimeout(waiter.timer);

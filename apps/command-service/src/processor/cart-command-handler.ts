@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { envelope, encodeEvent, encodeJson, decodeJson, isCommandMessage, idempotencyRecordKey,
   type CommandMessage, type CommandReply, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
-import { readPartitionsToEnd, type Kafka, type LogRecord, type OutboundRecord, type PartitionWriterHandler, type WriterStep } from '@carts/event-log';
+import type { LogRecord, OutboundRecord, PartitionWriterHandler, WriterStep } from '@carts/event-log';
 import { decideCommand } from './command-decision';
-import { PartitionState, type CartEntry } from './partition-state';
+import type { CartEntry, PartitionState } from './partition-state';
+import type { PartitionStateLoader } from './partition-state-loader';
 
 export interface Clock { now(): Date }
 export interface IdGenerator { next(): string }
@@ -18,9 +19,8 @@ export class CartCommandHandler implements PartitionWriterHandler {
   private readonly partitions = new Map<number, PartitionState>();
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly loader: PartitionStateLoader,
     private readonly topics: TopicNames,
-    private readonly idempotencyRetentionMs: number,
     private readonly replyPartitions: number,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -32,15 +32,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
 
   async acquire(partition: number, heartbeat: () => Promise<void>): Promise<void> {
     const started = Date.now();
-    const state = new PartitionState(this.idempotencyRetentionMs);
-    const now = this.clock.now().getTime();
-    await readPartitionsToEnd(this.kafka, [{ topic: this.topics.events, partition }, { topic: this.topics.idempotency, partition }], async (records) => {
-      for (const r of records) {
-        if (r.topic === this.topics.events) state.restoreEvent(r.value);
-        else state.restoreIdempotency(r.value, now);
-      }
-      await heartbeat();
-    });
+    const state = await this.loader.load(partition, heartbeat);
     this.partitions.set(partition, state);
     this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms`);
   }

@@ -5,6 +5,7 @@ import { CONSUMER_GROUPS, type TopicNames } from '@carts/contracts';
 import { PartitionWriter, type Kafka } from '@carts/event-log';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
 import { CartCommandHandler } from './cart-command-handler';
+import { KafkaPartitionStateLoader } from './partition-state-loader';
 
 /** Runs this instance's share of the single-writer-per-partition command processor. */
 @Injectable()
@@ -14,8 +15,9 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(TOPICS) topics: TopicNames, @Inject(APP_CONFIG) config: AppConfig) {
     const prefix = config.kafka.topicPrefix;
-    this.handler = new CartCommandHandler(kafka, topics, config.kafka.idempotencyRetentionMs, config.kafka.replyPartitions,
-      { now: () => new Date() }, { next: () => randomUUID() });
+    const clock = { now: () => new Date() };
+    const loader = new KafkaPartitionStateLoader(kafka, topics, config.kafka.idempotencyRetentionMs, () => clock.now().getTime());
+    this.handler = new CartCommandHandler(loader, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() });
     this.writer = new PartitionWriter(kafka, {
       groupId: CONSUMER_GROUPS.commandProcessor(prefix),
       inputTopic: topics.commands,
