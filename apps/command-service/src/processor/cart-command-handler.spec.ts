@@ -1,0 +1,130 @@
+import { decodeEvent, encodeEvent, encodeJson, envelope, topicNames, type CommandMessage, type CommandReply, type IdempotencyRecord } from '@carts/contracts';
+import { Logger } from '@nestjs/common';
+import type { CartCommand, CartEvent } from '@carts/domain';
+import type { LogRecord, OutboundRecord } from '@carts/event-log';
+import { CartCommandHandler } from './cart-command-handler';
+import { PartitionState } from './partition-state';
+
+const TOPICS = topicNames('t.');
+const P = 3;
+const CART = '6f1c2a9e-0b7d-4e3a-9c55-1d2e3f4a5b6c';
+const NOW = new Date('2026-01-01T12:00:00.000Z');
+const created: CartEvent = { type: 'CartCreated', data: { customerId: 'c-1' } };
+const addMug = (quantity = 1): CartCommand => ({ type: 'AddItem', data: { sku: 'MUG', name: 'Mug', quantity, unitPrice: 1250, currency: 'EUR' } });
+
+let offset = 0;
+const commandRecord = (command: CartCommand, extra: Partial<CommandMessage> = {}): LogRecord => {
+  const msg: CommandMessage = { commandId: `cmd-${offset}`, correlationId: `corr-${offset}`, cartId: CART, command, replyPartition: 7, deadline: NOW.getTime() + 1000, ...extra };
+  return { topic: TOPICS.commands, partition: P, offset: String(offset++), key: CART, value: encodeJson(msg), timestamp: '0' };
+};
+
+/** A partition whose log already holds `history` for CART (versions 1..n). */
+async function handlerWith(history: CartEvent[], idempotency: IdempotencyRecord[] = []): Promise<CartCommandHandler> {
+  let n = 0;
+  const loader = {
+    load: async () => {
+      const state = new PartitionState(86_400_000);
+      history.forEach((event, i) => state.restoreEvent(encodeEvent(envelope(event, { eventId: `old-${i}`, cartId: CART, version: i + 1, occurredAt: NOW.toISOString(), commandId: 'old', correlationId: 'old' }))));
+      idempotency.forEach((r) => state.restoreIdempotency(encodeJson(r), NOW.getTime()));
+      return state;
+    },
+  };
+  const handler = new CartCommandHandler(loader, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` });
+  await handler.acquire(P, async () => undefined);
+  return handler;
+}
+
+const on = (records: readonly OutboundRecord[], topic: string) => records.filter((r) => r.topic === topic);
+const events = (records: readonly OutboundRecord[]) => on(records, TOPICS.events).map((r) => decodeEvent(r.value)).map((d) => (d.kind === 'event' ? d.event : undefined));
+const replies = (records: readonly OutboundRecord[]) => on(records, TOPICS.replies).map((r) => JSON.parse(r.value.toString()) as CommandReply);
+
+describe('CartCommandHandler.handle', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['error', 'warn', 'log']));
+
+  it('appends the events in an envelope (next version, injected id and clock, command and correlation ids), keyed by cart on the same partition', async () => {
+    const handler = await handlerWith([created]);
+    const step = handler.handle(P, [commandRecord(addMug(2), { commandId: 'cmd-x', correlationId: 'corr-x' })]);
+    expect(on(step.records, TOPICS.events)).toEqual([expect.objectContaining({ partition: P, key: CART })]);
+    expect(events(step.records)).toEqual([{
+      eventId: 'evt-1', type: 'ItemAdded', schemaVersion: 1, cartId: CART, version: 2, occurredAt: NOW.toISOString(), commandId: 'cmd-x', correlationId: 'corr-x',
+      data: { sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: 1250, currency: 'EUR', lineQuantity: 2 },
+    }]);
+    expect(on(step.records, TOPICS.replies)).toEqual([expect.objectContaining({ partition: 7 })]);
+    expect(replies(step.records)).toEqual([{ commandId: 'cmd-x', outcome: { status: 'accepted', cartId: CART, version: 2 } }]);
+    expect(on(step.records, TOPICS.idempotency)).toEqual([]);
+  });
+
+  it('decides each command of a batch on the state left by the previous one', async () => {
+    const handler = await handlerWith([created]);
+    const step = handler.handle(P, [commandRecord(addMug()), commandRecord(addMug()), commandRecord({ type: 'Checkout', data: {} })]);
+    expect(events(step.records).map((e) => [e?.type, e?.version])).toEqual([['ItemAdded', 2], ['ItemAdded', 3], ['CartCheckedOut', 4]]);
+    expect(events(step.records)[2]?.data).toMatchObject({ itemCount: 2, total: 2500, currency: 'EUR' });
+  });
+
+  it('moves its state only once the transaction committed: an aborted step is decided again from the same version', async () => {
+    const handler = await handlerWith([created]);
+    const aborted = handler.handle(P, [commandRecord(addMug())]);
+    const retried = handler.handle(P, [commandRecord(addMug())]);
+    expect(events(aborted.records)[0]?.version).toBe(2);
+    expect(events(retried.records)[0]?.version).toBe(2);
+    retried.committed();
+    expect(events(handler.handle(P, [commandRecord(addMug())]).records)[0]?.version).toBe(3);
+  });
+
+  it('refuses an If-Match mismatch with the current version and appends nothing', async () => {
+    const handler = await handlerWith([created]);
+    const step = handler.handle(P, [commandRecord(addMug(), { expectedVersion: 0 })]);
+    expect(events(step.records)).toEqual([]);
+    expect(replies(step.records)[0].outcome).toMatchObject({ status: 'rejected', kind: 'version_conflict', version: 1 });
+  });
+
+  it('lets exactly one of several commands with the same If-Match through', async () => {
+    const handler = await handlerWith([created]);
+    const step = handler.handle(P, Array.from({ length: 5 }, () => commandRecord(addMug(), { expectedVersion: 1 })));
+    expect(events(step.records)).toHaveLength(1);
+    expect(replies(step.records).map((r) => r.outcome.status)).toEqual(['accepted', 'rejected', 'rejected', 'rejected', 'rejected']);
+  });
+
+  it('applies the same Idempotency-Key once per batch, answers every copy with the first outcome, and records it', async () => {
+    const handler = await handlerWith([created]);
+    const step = handler.handle(P, [1, 2, 3].map(() => commandRecord(addMug(), { idempotencyKey: 'k', requestHash: 'h' })));
+    expect(events(step.records)).toHaveLength(1);
+    expect(new Set(replies(step.records).map((r) => JSON.stringify(r.outcome)))).toEqual(new Set([JSON.stringify({ status: 'accepted', cartId: CART, version: 2 })]));
+    const recorded = on(step.records, TOPICS.idempotency);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ partition: P, key: `${CART}/k` });
+    expect(JSON.parse(recorded[0].value.toString())).toMatchObject({ cartId: CART, key: 'k', requestHash: 'h', recordedAt: NOW.toISOString() });
+  });
+
+  it('answers a retry from the restored idempotency records (after a restart) without appending, and 422s another request', async () => {
+    const first = { status: 'accepted', cartId: CART, version: 2 } as const;
+    const handler = await handlerWith([created, { type: 'ItemAdded', data: { sku: 'MUG', name: 'Mug', quantity: 1, unitPrice: 1250, currency: 'EUR', lineQuantity: 1 } }],
+      [{ cartId: CART, key: 'k', requestHash: 'h', outcome: first, recordedAt: new Date(NOW.getTime() - 60_000).toISOString() }]);
+    const step = handler.handle(P, [commandRecord(addMug(), { idempotencyKey: 'k', requestHash: 'h' }), commandRecord(addMug(), { idempotencyKey: 'k', requestHash: 'other' })]);
+    expect(events(step.records)).toEqual([]);
+    expect(replies(step.records).map((r) => r.outcome)).toEqual([first, expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED' })]);
+  });
+
+  it('appends nothing for a command whose deadline has passed', async () => {
+    const handler = await handlerWith([created]);
+    const step = handler.handle(P, [commandRecord(addMug(), { deadline: NOW.getTime() - 1, idempotencyKey: 'k', requestHash: 'h' })]);
+    expect(on(step.records, TOPICS.events)).toEqual([]);
+    expect(on(step.records, TOPICS.idempotency)).toEqual([]);
+    expect(replies(step.records)[0].outcome).toMatchObject({ code: 'COMMAND_EXPIRED' });
+  });
+
+  it('skips unreadable commands (no reply to route) and keeps going', async () => {
+    const handler = await handlerWith([created]);
+    const garbage: LogRecord = { topic: TOPICS.commands, partition: P, offset: '99', key: CART, value: Buffer.from('{not json'), timestamp: '0' };
+    const step = handler.handle(P, [garbage, commandRecord(addMug(), { replyPartition: 12 }), commandRecord(addMug())]);
+    expect(events(step.records).map((e) => e?.version)).toEqual([2]);
+    expect(replies(step.records)).toHaveLength(1);
+  });
+
+  it('refuses to handle a partition it does not own (released after a rebalance)', async () => {
+    const handler = await handlerWith([created]);
+    handler.release(P);
+    expect(() => handler.handle(P, [commandRecord(addMug())])).toThrow(/not owned/);
+  });
+});
