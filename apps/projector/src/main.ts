@@ -5,13 +5,20 @@ import { createHttpApp, listen } from '@carts/http';
 import { migrate } from '@carts/read-model';
 import { ensureDatabase } from '@carts/infra';
 import { projectorModule } from './projector.module';
+import { ProjectionSupervisor } from './projection-supervisor';
 
+/**
+ * A hybrid Nest app: HTTP for health, and the projection supervisor as a custom transport
+ * strategy, so Nest owns its start and its shutdown (SIGTERM) while the Kafka clients stay ours.
+ */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   await ensureDatabase(config.database.url);
   await migrate(config.database.url);
   (await provisionTopics(config.kafka)).warnings.forEach((w) => console.warn(w));
   const app = await createHttpApp(projectorModule(config), config.logLevel);
+  app.connectMicroservice({ strategy: app.get(ProjectionSupervisor) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
   await listen(app, config.http.projectorPort, config.http.host, 'Projector');
 }
 

@@ -12,7 +12,14 @@ export function projectorModule(config: AppConfig) {
     providers: [
       dataSourceProvider('carts-projector'),
       ProjectionSupervisor,
-      { provide: HEALTH_CHECKS, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => [databaseHealthCheck(ds)] },
+      {
+        provide: HEALTH_CHECKS,
+        inject: [DATA_SOURCE, ProjectionSupervisor],
+        useFactory: (ds: DataSource, supervisor: ProjectionSupervisor) => [
+          databaseHealthCheck(ds),
+          { name: 'projections', check: async () => supervisor.isRunning },
+        ],
+      },
     ],
   })
   class ProjectorModule {}

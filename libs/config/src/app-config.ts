@@ -40,11 +40,26 @@ export interface CommandsConfig {
   readonly sessionTimeoutMs: number;
 }
 
+export interface ProjectionsConfig {
+  /** How fast a dead projector instance's partitions move to another (Kafka session timeout). */
+  readonly sessionTimeoutMs: number;
+  /** Most records applied in one PostgreSQL transaction. */
+  readonly maxBatch: number;
+  /** Partitions of one projection written concurrently by one projector instance. */
+  readonly partitionConcurrency: number;
+  /**
+   * TEST-ONLY defects, so tests can prove that a rebuild repairs a buggy read model and that a
+   * failing handler parks its events. The projector logs a warning when any is on.
+   */
+  readonly faults: { readonly wrongTotals: boolean; readonly failOnSku?: string };
+}
+
 export interface AppConfig {
   readonly kafka: KafkaConfig;
   readonly database: DatabaseConfig;
   readonly http: HttpConfig;
   readonly commands: CommandsConfig;
+  readonly projections: ProjectionsConfig;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -96,6 +111,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxBatch: int(env, 'COMMAND_MAX_BATCH', 500, 1, 10_000),
       sessionTimeoutMs: int(env, 'COMMAND_SESSION_TIMEOUT_MS', 10_000, 6_000, 300_000),
     },
+    projections: {
+      sessionTimeoutMs: int(env, 'PROJECTOR_SESSION_TIMEOUT_MS', 10_000, 1_000, 300_000),
+      maxBatch: int(env, 'PROJECTOR_MAX_BATCH', 5000, 1, 50_000),
+      partitionConcurrency: int(env, 'PROJECTOR_PARTITION_CONCURRENCY', 3, 1, 64),
+      faults: { wrongTotals: bool(env, 'PROJECTION_BUG_WRONG_TOTALS', false), failOnSku: optionalStr(env, 'PROJECTION_FAIL_ON_SKU') },
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
   };
 }
@@ -119,4 +140,6 @@ export const CONFIG_VARIABLES = [
   'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_POOL_SIZE',
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'PROJECTOR_PORT', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'LOG_LEVEL',
+  'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
+  'PROJECTION_BUG_WRONG_TOTALS', 'PROJECTION_FAIL_ON_SKU',
 ] as const;

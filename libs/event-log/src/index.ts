@@ -7,4 +7,7 @@ export * from './batching-producer';
 export * from './reply-listener';
 export * from './projection-consumer';
 export * from './transactions';
+export * from './group-inspection';
 export type { Kafka } from 'kafkajs';
+export * from './log-admin';
+export * from './raw-records';

@@ -2,11 +2,23 @@ import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { toLogRecord, type LogRecord } from './partition-reader';
 
+export type SinkOutcome =
+  | { readonly kind: 'applied' }
+  /** The stored position is not where this consumer believed: seek there, apply nothing. */
+  | { readonly kind: 'moved'; readonly nextOffset: bigint }
+  /** The sink's target (a read-model generation) is no longer live: stop feeding it. */
+  | { readonly kind: 'retired' };
+
 export interface ProjectionSink {
   /** Next offset to read per partition, as stored beside the read model (absent: from 0). */
   loadOffsets(topic: string, partitions: readonly number[]): Promise<Map<number, bigint>>;
-  /** Applies the records and stores `nextOffset` in ONE database transaction. */
-  apply(topic: string, partition: number, records: readonly LogRecord[], nextOffset: bigint): Promise<void>;
+  /**
+   * Applies the records and moves the stored position from `from` to `next` in ONE database
+   * transaction — only if the stored position is `from` (compare-and-set), so a stale consumer
+   * (a rebalance, a reset by an operator) can never apply anything twice. `records` may be empty:
+   * the range then held only transaction markers or aborted records.
+   */
+  apply(topic: string, partition: number, records: readonly LogRecord[], from: bigint, next: bigint): Promise<SinkOutcome>;
 }
 
 export interface ProjectionConsumerOptions {
@@ -14,24 +26,29 @@ export interface ProjectionConsumerOptions {
   readonly topic: string;
   readonly maxRecordsPerWrite?: number;
   readonly partitionsConsumedConcurrently?: number;
+  /** How soon a dead instance's partitions move to another (Kafka session timeout). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /**
  * Feeds a projection. The database, not Kafka, holds the authoritative position: on every
- * assignment the consumer seeks to the offsets stored with the read model, and anything below them
- * is dropped, so a redelivery (kafkajs #1046) is never applied twice. Offsets are also committed
- * to the Kafka group afterwards so standard lag tooling shows progress.
+ * assignment the consumer seeks to the offsets stored with the read model (offset 0 when none),
+ * anything below them is dropped, and every write is a compare-and-set on the stored position.
+ * Offsets are also committed to the Kafka group afterwards so standard lag tooling shows progress.
  */
 export class ProjectionConsumer {
   private readonly logger = new Logger(ProjectionConsumer.name);
   private readonly consumer: Consumer;
   private positions: Promise<Map<number, bigint>> = Promise.resolve(new Map());
+  private readonly markerWrites = new Map<number, Promise<void>>();
   private assigned: number[] = [];
 
   constructor(kafka: Kafka, private readonly options: ProjectionConsumerOptions, private readonly sink: ProjectionSink) {
+    const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 15_000,
+      sessionTimeout,
+      heartbeatInterval: Math.max(100, Math.min(3000, Math.floor(sessionTimeout / 4))),
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 2 * 1024 * 1024,
       retry: { retries: 10 },
@@ -40,6 +57,11 @@ export class ProjectionConsumer {
       this.assigned = payload.memberAssignment[options.topic] ?? [];
       this.positions = this.seekToStored(this.assigned);
       this.positions.catch((error) => this.logger.error(`cannot load offsets: ${error}`));
+    });
+    // A fetch holding only transaction markers (or aborted records) never reaches eachBatch; the
+    // stored position must still move past it, or the lag would never reach 0.
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.firstOffset !== null) this.skipMarkers(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
     });
   }
 
@@ -65,24 +87,74 @@ export class ProjectionConsumer {
 
   private async seekToStored(partitions: number[]): Promise<Map<number, bigint>> {
     const stored = await this.sink.loadOffsets(this.options.topic, partitions);
-    for (const [partition, offset] of stored) this.consumer.seek({ topic: this.options.topic, partition, offset: offset.toString() });
+    // No stored offset means "from the start", whatever the Kafka group may have committed earlier.
+    for (const partition of partitions) {
+      const offset = stored.get(partition) ?? 0n;
+      stored.set(partition, offset);
+      this.consumer.seek({ topic: this.options.topic, partition, offset: offset.toString() });
+    }
     return stored;
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
     const positions = await this.positions;
+    await this.markerWrites.get(batch.partition);
     const max = this.options.maxRecordsPerWrite ?? 5000;
-    const from = positions.get(batch.partition) ?? 0n;
+    let from = positions.get(batch.partition) ?? 0n;
     const fresh = batch.messages.filter((m) => BigInt(m.offset) >= from);
+    // Past the batch's last offset, trailing transaction markers included.
+    const batchEnd = BigInt(batch.lastOffset()) + 1n;
     for (let i = 0; i < fresh.length && isRunning() && !isStale(); i += max) {
       const slice = fresh.slice(i, i + max);
-      const last = slice[slice.length - 1].offset;
-      const next = BigInt(last) + 1n;
-      await this.sink.apply(batch.topic, batch.partition, slice.map((m) => toLogRecord(batch.topic, batch.partition, m)), next);
-      positions.set(batch.partition, next);
-      resolveOffset(last);
+      const next = i + max >= fresh.length ? batchEnd : BigInt(slice[slice.length - 1].offset) + 1n;
+      const records = slice.map((m) => toLogRecord(batch.topic, batch.partition, m));
+      if (!(await this.write(batch.partition, records, from, next, pause))) return;
+      from = next;
+      resolveOffset(slice[slice.length - 1].offset);
       await heartbeat();
     }
-    if (fresh.length === 0 && batch.messages.length > 0) resolveOffset(batch.lastOffset());
+    if (fresh.length === 0 && batchEnd > from && isRunning() && !isStale()) {
+      if (await this.write(batch.partition, [], from, batchEnd, pause)) resolveOffset(batch.lastOffset());
+    } else if (fresh.length === 0 && batch.messages.length > 0) {
+      resolveOffset(batch.lastOffset());
+    }
+  }
+
+  /** One compare-and-set write; false when the consumer must stop processing this batch. */
+  private async write(partition: number, records: LogRecord[], from: bigint, next: bigint, pause: () => void): Promise<boolean> {
+    const topic = this.options.topic;
+    let outcome: SinkOutcome;
+    try {
+      outcome = await this.sink.apply(topic, partition, records, from, next);
+    } catch (error) {
+      // Nothing was stored: read the same records again (kafkajs retries the batch, then restarts).
+      this.consumer.seek({ topic, partition, offset: from.toString() });
+      throw error;
+    }
+    const positions = await this.positions;
+    if (outcome.kind === 'applied') {
+      positions.set(partition, next);
+      return true;
+    }
+    if (outcome.kind === 'moved') {
+      this.logger.warn(`${this.options.groupId} p${partition}: stored position is ${outcome.nextOffset}, not ${from}; seeking there`);
+      positions.set(partition, outcome.nextOffset);
+      this.consumer.seek({ topic, partition, offset: outcome.nextOffset.toString() });
+    } else {
+      pause();
+    }
+    return false;
+  }
+
+  private skipMarkers(topic: string, partition: number, next: bigint): void {
+    const previous = this.markerWrites.get(partition) ?? Promise.resolve();
+    const write = previous.then(async () => {
+      const positions = await this.positions;
+      const from = positions.get(partition);
+      if (from === undefined || next <= from) return;
+      const outcome = await this.sink.apply(topic, partition, [], from, next);
+      if (outcome.kind === 'applied' && positions.get(partition) === from) positions.set(partition, next);
+    }).catch((error) => this.logger.warn(`${this.options.groupId} p${partition}: could not move past transaction markers: ${error}`));
+    this.markerWrites.set(partition, write);
   }
 }

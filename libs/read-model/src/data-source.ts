@@ -3,10 +3,16 @@ import { CartDetailsEntity } from './entities/cart-details.entity';
 import { DeadLetterEntity } from './entities/dead-letter.entity';
 import { ProjectionGenerationEntity } from './entities/projection-generation.entity';
 import { ProjectionOffsetEntity } from './entities/projection-offset.entity';
+import { CustomerCartEntity } from './entities/customer-cart.entity';
+import { ProductActivityCartEntity, ProductActivityEntity, ProductRevenueEntity } from './entities/product-activity.entity';
 import { InitialSchema1764050000000 } from './migrations/1764050000000-initial-schema';
+import { ReadSideModels1764060000000 } from './migrations/1764060000000-read-side-models';
 
-export const READ_MODEL_ENTITIES = [ProjectionGenerationEntity, ProjectionOffsetEntity, DeadLetterEntity, CartDetailsEntity];
-export const READ_MODEL_MIGRATIONS = [InitialSchema1764050000000];
+export const READ_MODEL_ENTITIES = [
+  ProjectionGenerationEntity, ProjectionOffsetEntity, DeadLetterEntity, CartDetailsEntity, CustomerCartEntity,
+  ProductActivityEntity, ProductRevenueEntity, ProductActivityCartEntity,
+];
+export const READ_MODEL_MIGRATIONS = [InitialSchema1764050000000, ReadSideModels1764060000000];
 
 /** Schema changes only through migrations: `synchronize` stays off everywhere. */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'carts'): DataSource {

@@ -20,4 +20,6 @@ export class DeadLetterEntity {
   @Column({ type: 'text', default: 'parked' }) status: 'parked' | 'resolved';
   @Column({ type: 'timestamptz', name: 'parked_at' }) parkedAt: Date;
   @Column({ type: 'timestamptz', name: 'resolved_at', nullable: true }) resolvedAt: Date | null;
+  /** How it was resolved: `applied` (retried after a fix), `skipped` (by an operator), `not-applicable`. */
+  @Column({ type: 'text', nullable: true }) resolution: string | null;
 }

@@ -10,4 +10,6 @@ export class ProjectionGenerationEntity {
   @Column({ type: 'text' }) state: GenerationState;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @Column({ type: 'timestamptz', name: 'activated_at', nullable: true }) activatedAt: Date | null;
+  /** Set while an in-place (truncate-and-replay) rebuild of this generation runs. */
+  @Column({ type: 'timestamptz', name: 'replay_started_at', nullable: true }) replayStartedAt: Date | null;
 }

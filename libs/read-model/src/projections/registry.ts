@@ -1,11 +1,27 @@
-import type { ProjectionDefinition } from '../projection';
-import { cartDetailsProjection } from './cart-details/cart-details.projection';
+import type { ProjectionDefinition, ProjectionFaults } from '../projection';
+import { createCartDetailsProjection } from './cart-details/cart-details.projection';
+import { createCustomerCartsProjection } from './customer-carts/customer-carts.projection';
+import { createProductActivityProjection } from './product-activity/product-activity.projection';
 
-/** Every read model the projector keeps; each has its own consumer group, offsets and tables. */
-export const PROJECTIONS: readonly ProjectionDefinition[] = [cartDetailsProjection];
+/**
+ * Every read model the projector keeps; each has its own consumer group, offsets and tables, so
+ * one failing or rebuilding projection never holds up another. `faults` is for tests only.
+ */
+export function createProjections(faults: ProjectionFaults = {}): readonly ProjectionDefinition[] {
+  return [createCartDetailsProjection(faults), createCustomerCartsProjection(), createProductActivityProjection()];
+}
 
-export function projectionNamed(name: string): ProjectionDefinition {
-  const found = PROJECTIONS.find((p) => p.name === name);
-  if (!found) throw new Error(`unknown projection "${name}" (known: ${PROJECTIONS.map((p) => p.name).join(', ')})`);
+export const PROJECTIONS: readonly ProjectionDefinition[] = createProjections();
+
+export function projectionNamed(name: string, projections: readonly ProjectionDefinition[] = PROJECTIONS): ProjectionDefinition {
+  const found = projections.find((p) => p.name === name);
+  if (!found) throw new UnknownProjectionError(name, projections);
   return found;
+}
+
+export class UnknownProjectionError extends Error {
+  constructor(name: string, projections: readonly ProjectionDefinition[]) {
+    super(`unknown projection "${name}" (known: ${projections.map((p) => p.name).join(', ')})`);
+    this.name = 'UnknownProjectionError';
+  }
 }

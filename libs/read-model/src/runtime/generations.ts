@@ -40,7 +40,17 @@ export async function ensureActiveGeneration(ds: DataSource, projection: Project
   });
 }
 
+export interface LiveGeneration {
+  readonly projection: string;
+  readonly generation: number;
+  readonly state: 'active' | 'building';
+  /** Set while an in-place rebuild replays this generation: consumers restart to pick up the reset. */
+  readonly replayStartedAt: string | null;
+}
+
 /** Generations that projectors must keep up to date: the active one and any being built. */
-export async function liveGenerations(ds: DataSource): Promise<{ projection: string; generation: number; state: string }[]> {
-  return ds.query(`SELECT projection, generation, state FROM projection_generations WHERE state IN ('active', 'building') ORDER BY projection, generation`);
+export async function liveGenerations(ds: DataSource): Promise<LiveGeneration[]> {
+  const rows: { projection: string; generation: number; state: 'active' | 'building'; replay_started_at: Date | null }[] = await ds.query(
+    `SELECT projection, generation, state, replay_started_at FROM projection_generations WHERE state IN ('active', 'building') ORDER BY projection, generation`);
+  return rows.map((r) => ({ projection: r.projection, generation: r.generation, state: r.state, replayStartedAt: r.replay_started_at?.toISOString() ?? null }));
 }

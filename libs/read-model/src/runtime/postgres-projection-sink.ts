@@ -1,12 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent, PoisonRecordError, type EventEnvelope } from '@carts/contracts';
-import type { LogRecord, ProjectionSink } from '@carts/event-log';
+import type { LogRecord, ProjectionSink, SinkOutcome } from '@carts/event-log';
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
 import { DeadLetterWriter, type Parked } from './dead-letter-writer';
-
-/** The generation this sink writes was retired (swapped out): its consumer must stop. */
-export class GenerationRetiredError extends Error {}
+import { isTransientDatabaseError } from './transient-errors';
 
 interface Sorted {
   readonly events: EventEnvelope[];
@@ -16,10 +14,14 @@ interface Sorted {
   readonly parked: Parked[];
 }
 
+const APPLIED: SinkOutcome = { kind: 'applied' };
+
 /**
  * Applies a batch of records to one generation of one projection, stores the next offset and
  * notifies waiting queries — all in one PostgreSQL transaction, so the read model and its position
- * can never disagree: after a crash the batch is simply read again and applied once.
+ * can never disagree: after a crash the batch is simply read again and applied once. The stored
+ * offset is also a compare-and-set guard, so two consumers of a partition (during a rebalance, or
+ * after an operator reset the position) cannot both apply a batch.
  */
 export class PostgresProjectionSink implements ProjectionSink {
   private readonly deadLetters: DeadLetterWriter;
@@ -35,28 +37,41 @@ export class PostgresProjectionSink implements ProjectionSink {
     return new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
   }
 
-  async apply(topic: string, partition: number, records: readonly LogRecord[], nextOffset: bigint): Promise<void> {
-    await this.ds.transaction(async (tx) => {
-      await this.assertLive(tx);
-      const blockedCarts = await this.deadLetters.parkedCarts(tx, records);
-      const sorted = this.sort(records, blockedCarts);
+  apply(topic: string, partition: number, records: readonly LogRecord[], from: bigint, next: bigint): Promise<SinkOutcome> {
+    return this.ds.transaction(async (tx) => {
+      if (!(await this.isLive(tx))) return { kind: 'retired' } as const;
+      const stored = await this.lockPosition(tx, topic, partition);
+      if (stored !== from) return { kind: 'moved', nextOffset: stored } as const;
+      if (records.length === 0) {
+        await this.storeOffset(tx, topic, partition, next, 0, 0, null);
+        return APPLIED;
+      }
+      const sorted = await this.sort(tx, records, await this.deadLetters.parkedCarts(tx, records));
       const failed = await this.applyIsolatingFailures(tx, sorted);
       await this.deadLetters.park(tx, [...sorted.parked, ...failed]);
-      await this.storeOffset(tx, topic, partition, nextOffset, sorted.events.length, sorted.unknown, records);
+      await this.storeOffset(tx, topic, partition, next, sorted.events.length - failed.length, sorted.unknown, records[records.length - 1]);
       await tx.query(`SELECT pg_notify($1, $2)`, [READ_MODEL_CHANNEL, this.projection.name]);
+      return APPLIED;
     });
   }
 
-  private async assertLive(tx: EntityManager): Promise<void> {
-    // FOR SHARE: a swap (which updates this row) waits for in-flight batches, and vice versa.
+  /** FOR SHARE: a swap or a reset (which lock this row FOR UPDATE) waits for in-flight batches, and vice versa. */
+  private async isLive(tx: EntityManager): Promise<boolean> {
     const rows: { state: string }[] = await tx.query(
       `SELECT state FROM projection_generations WHERE projection = $1 AND generation = $2 FOR SHARE`, [this.projection.name, this.generation]);
-    if (rows[0]?.state !== 'active' && rows[0]?.state !== 'building') {
-      throw new GenerationRetiredError(`${this.projection.name} generation ${this.generation} is ${rows[0]?.state ?? 'gone'}`);
-    }
+    return rows[0]?.state === 'active' || rows[0]?.state === 'building';
   }
 
-  private sort(records: readonly LogRecord[], blockedCarts: Set<string>): Sorted {
+  /** The stored next offset (0 if none yet), row-locked until commit; the insert makes the very first batch safe too. */
+  private async lockPosition(tx: EntityManager, topic: string, partition: number): Promise<bigint> {
+    const rows: { next_offset: string }[] = await tx.query(
+      `INSERT INTO projection_offsets (projection, generation, topic, partition, next_offset) VALUES ($1, $2, $3, $4, 0)
+       ON CONFLICT (projection, generation, topic, partition) DO UPDATE SET next_offset = projection_offsets.next_offset
+       RETURNING next_offset`, [this.projection.name, this.generation, topic, partition]);
+    return BigInt(rows[0].next_offset);
+  }
+
+  private async sort(tx: EntityManager, records: readonly LogRecord[], blockedCarts: Set<string>): Promise<Sorted> {
     const events: EventEnvelope[] = [];
     const origin = new Map<EventEnvelope, LogRecord>();
     const parked: Parked[] = [];
@@ -73,9 +88,9 @@ export class PostgresProjectionSink implements ProjectionSink {
         }
       } catch (error) {
         if (!(error instanceof PoisonRecordError)) throw error;
-        const cartId = record.key;
-        parked.push({ record, cartId, kind: 'poison', reason: error.message });
-        if (cartId) blockedCarts.add(cartId);
+        const skippedBefore = await this.deadLetters.skippedBefore(tx, record);
+        parked.push({ record, cartId: record.key, kind: 'poison', reason: error.message, resolution: skippedBefore ? 'skipped' : undefined });
+        if (record.key && !skippedBefore) blockedCarts.add(record.key);
       }
     }
     return { events, origin, unknown, parked };
@@ -84,17 +99,19 @@ export class PostgresProjectionSink implements ProjectionSink {
   /**
    * Fast path: the whole batch at once. If the projection throws, find the failing carts with
    * savepoints and park each failing event and that cart's later events; the rest still apply.
+   * A transient database error (deadlock, lost connection) is not the events' fault: it fails
+   * the whole transaction, and the batch is read again.
    */
   private async applyIsolatingFailures(tx: EntityManager, { events, origin }: Sorted): Promise<Parked[]> {
     if (events.length === 0) return [];
-    if (await this.trySavepoint(tx, 'batch', () => this.projection.applyBatch(tx, this.generation, events))) return [];
+    if (await this.trySavepoint(tx, () => this.projection.applyBatch(tx, this.generation, events))) return [];
     const parked: Parked[] = [];
     const byCart = new Map<string, EventEnvelope[]>();
     for (const e of events) byCart.set(e.cartId, [...(byCart.get(e.cartId) ?? []), e]);
     for (const [cartId, cartEvents] of byCart) {
       for (let i = 0; i < cartEvents.length; i++) {
         let failure: Error | undefined;
-        const ok = await this.trySavepoint(tx, 'one', () => this.projection.applyBatch(tx, this.generation, [cartEvents[i]]), (e) => (failure = e));
+        const ok = await this.trySavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [cartEvents[i]]), (e) => (failure = e));
         if (ok) continue;
         parked.push(...cartEvents.slice(i).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId, kind: j === 0 ? 'poison' as const : 'blocked' as const,
           reason: j === 0 ? `projection error: ${failure?.message}` : 'an earlier event of this cart is parked' })));
@@ -104,28 +121,25 @@ export class PostgresProjectionSink implements ProjectionSink {
     return parked;
   }
 
-  private async trySavepoint(tx: EntityManager, name: string, work: () => Promise<void>, onError?: (e: Error) => void): Promise<boolean> {
-    await tx.query(`SAVEPOINT ${name}`);
+  private async trySavepoint(tx: EntityManager, work: () => Promise<void>, onError?: (e: Error) => void): Promise<boolean> {
+    await tx.query(`SAVEPOINT apply_events`);
     try {
       await work();
-      await tx.query(`RELEASE SAVEPOINT ${name}`);
+      await tx.query(`RELEASE SAVEPOINT apply_events`);
       return true;
     } catch (error) {
-      await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      if (isTransientDatabaseError(error)) throw error;
+      await tx.query(`ROLLBACK TO SAVEPOINT apply_events`);
       onError?.(error as Error);
       return false;
     }
   }
 
-  private async storeOffset(tx: EntityManager, topic: string, partition: number, next: bigint, applied: number, unknown: number, records: readonly LogRecord[]): Promise<void> {
-    const lastAt = new Date(Number(records[records.length - 1].timestamp));
+  private async storeOffset(tx: EntityManager, topic: string, partition: number, next: bigint, applied: number, unknown: number, last: LogRecord | null): Promise<void> {
     await tx.query(
-      `INSERT INTO projection_offsets (projection, generation, topic, partition, next_offset, events_applied, unknown_skipped, last_event_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-       ON CONFLICT (projection, generation, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,
-         events_applied = projection_offsets.events_applied + EXCLUDED.events_applied,
-         unknown_skipped = projection_offsets.unknown_skipped + EXCLUDED.unknown_skipped,
-         last_event_at = EXCLUDED.last_event_at, updated_at = now()`,
-      [this.projection.name, this.generation, topic, partition, next.toString(), applied, unknown, lastAt]);
+      `UPDATE projection_offsets SET next_offset = $5, events_applied = events_applied + $6, unknown_skipped = unknown_skipped + $7,
+         last_event_at = coalesce($8, last_event_at), updated_at = now()
+       WHERE projection = $1 AND generation = $2 AND topic = $3 AND partition = $4`,
+      [this.projection.name, this.generation, topic, partition, next.toString(), applied, unknown, last ? new Date(Number(last.timestamp)) : null]);
   }
 }

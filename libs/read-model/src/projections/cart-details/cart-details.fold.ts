@@ -1,5 +1,5 @@
-import { cartTotals, type CartLine } from '@carts/domain';
-import type { EventEnvelope } from '@carts/contracts';
+import { cartTotals, evolve, initialState, type CartLine, type CartState } from '@carts/domain';
+import { toDomainEvent, type EventEnvelope } from '@carts/contracts';
 
 export interface CartDetailsRow {
   readonly cartId: string;
@@ -14,41 +14,31 @@ export interface CartDetailsRow {
   readonly updatedAt: string;
 }
 
-const line = (sku: string, name: string, quantity: number, unitPrice: number): CartLine => ({ sku, name, quantity, unitPrice, lineTotal: quantity * unitPrice });
+export type Totals = (lines: readonly CartLine[]) => { itemCount: number; total: number };
 
-function withLines(row: CartDetailsRow, lines: readonly CartLine[], e: EventEnvelope): CartDetailsRow {
-  return { ...row, lines, ...cartTotals(lines), version: e.version, updatedAt: e.occurredAt };
-}
+const stateOf = (row: CartDetailsRow | null): CartState =>
+  row ? { status: row.status, customerId: row.customerId, currency: row.currency, lines: row.lines } : initialState;
 
 /**
- * Pure fold of one cart's events into its details row. Never throws: an event at or below the
- * row's version is a redelivery and changes nothing; an event that no longer applies is ignored.
+ * Pure fold of one cart's events into its details row. The cart is folded with the domain's own
+ * `evolve`, so the view means exactly what the write side meant. Never throws: an event at or
+ * below the row's version is a redelivery and changes nothing; one that no longer applies is
+ * ignored (but still moves the version, so read-your-writes sees it). `totals` is a parameter only
+ * so a test can ship a deliberately wrong projection (see ProjectionFaults).
  */
-export function evolveCartDetails(row: CartDetailsRow | null, e: EventEnvelope): CartDetailsRow | null {
+export function evolveCartDetails(row: CartDetailsRow | null, e: EventEnvelope, totals: Totals = cartTotals): CartDetailsRow | null {
   if (row && e.version <= row.version) return row;
-  if (e.type === 'CartCreated') {
-    if (row) return row;
-    return { cartId: e.cartId, customerId: e.data.customerId, status: 'open', currency: null, lines: [], itemCount: 0, total: 0, version: e.version, createdAt: e.occurredAt, updatedAt: e.occurredAt };
-  }
-  if (!row) return null;
-  switch (e.type) {
-    case 'ItemAdded': {
-      const d = e.data;
-      const exists = row.lines.some((l) => l.sku === d.sku);
-      const lines = exists
-        ? row.lines.map((l) => (l.sku === d.sku ? line(d.sku, d.name, d.lineQuantity, d.unitPrice) : l))
-        : [...row.lines, line(d.sku, d.name, d.lineQuantity, d.unitPrice)];
-      return { ...withLines(row, lines, e), currency: row.currency ?? d.currency };
-    }
-    case 'ItemQuantityChanged':
-      return withLines(row, row.lines.map((l) => (l.sku === e.data.sku ? line(l.sku, l.name, e.data.quantity, l.unitPrice) : l)), e);
-    case 'ItemRemoved':
-      return withLines(row, row.lines.filter((l) => l.sku !== e.data.sku), e);
-    case 'CartCheckedOut':
-      return { ...row, status: 'checked_out', version: e.version, updatedAt: e.occurredAt };
-    case 'CartAbandoned':
-      return { ...row, status: 'abandoned', version: e.version, updatedAt: e.occurredAt };
-    default:
-      return row;
-  }
+  const state = evolve(stateOf(row), toDomainEvent(e));
+  if (state.status === 'none') return row;
+  return {
+    cartId: e.cartId,
+    customerId: state.customerId,
+    status: state.status,
+    currency: state.currency,
+    lines: state.lines,
+    ...totals(state.lines),
+    version: e.version,
+    createdAt: row?.createdAt ?? e.occurredAt,
+    updatedAt: e.occurredAt,
+  };
 }

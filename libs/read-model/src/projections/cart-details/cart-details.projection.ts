@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { CART_EVENT_TYPES } from '@carts/domain';
+import { CART_EVENT_TYPES, type CartLine } from '@carts/domain';
 import type { EventEnvelope } from '@carts/contracts';
-import type { ProjectionDefinition } from '../../projection';
-import { partitionTable } from '../../projection';
-import { evolveCartDetails, type CartDetailsRow } from './cart-details.fold';
+import { partitionTable, throwIfFaulty, type ProjectionDefinition, type ProjectionFaults } from '../../projection';
+import { cartIdsOf, column, foldPerCart } from '../per-cart';
+import { evolveCartDetails, type CartDetailsRow, type Totals } from './cart-details.fold';
 
 const TABLE = 'cart_details';
 
@@ -25,7 +25,7 @@ async function load(tx: EntityManager, table: string, cartIds: string[]): Promis
 /** One statement for the whole batch: unnest of column arrays, the fastest bulk upsert in PG. */
 async function upsert(tx: EntityManager, table: string, generation: number, rows: CartDetailsRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <T>(f: (r: CartDetailsRow) => T) => rows.map(f);
+  const col = <T>(f: (r: CartDetailsRow) => T) => column(rows, f);
   await tx.query(
     `INSERT INTO ${table} (generation, cart_id, customer_id, status, currency, lines, item_count, total, version, created_at, updated_at)
      SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::int[], $8::bigint[], $9::int[], $10::timestamptz[], $11::timestamptz[])
@@ -37,19 +37,24 @@ async function upsert(tx: EntityManager, table: string, generation: number, rows
   );
 }
 
-export const cartDetailsProjection: ProjectionDefinition = {
-  name: 'cart-details',
-  tables: [TABLE],
-  handles: CART_EVENT_TYPES,
-  async applyBatch(tx: EntityManager, generation: number, events: readonly EventEnvelope[]): Promise<void> {
-    const table = partitionTable(TABLE, generation);
-    const current = await load(tx, table, [...new Set(events.map((e) => e.cartId))]);
-    const changed = new Map<string, CartDetailsRow>();
-    for (const event of events) {
-      const before = changed.get(event.cartId) ?? current.get(event.cartId) ?? null;
-      const after = evolveCartDetails(before, event);
-      if (after && after !== before) changed.set(event.cartId, after);
-    }
-    await upsert(tx, table, generation, [...changed.values()]);
-  },
-};
+/** TEST-ONLY: the classic bug — a line's price counted once, whatever its quantity. */
+const wrongTotals: Totals = (lines: readonly CartLine[]) =>
+  lines.reduce((t, l) => ({ itemCount: t.itemCount + l.quantity, total: t.total + l.unitPrice }), { itemCount: 0, total: 0 });
+
+/** GET /carts/:cartId — one row per cart, idempotent by the row's version. */
+export function createCartDetailsProjection(faults: ProjectionFaults = {}): ProjectionDefinition {
+  const evolve = (row: CartDetailsRow | null, e: EventEnvelope) => evolveCartDetails(row, e, faults.wrongTotals ? wrongTotals : undefined);
+  return {
+    name: 'cart-details',
+    tables: [TABLE],
+    handles: CART_EVENT_TYPES,
+    async applyBatch(tx: EntityManager, generation: number, events: readonly EventEnvelope[]): Promise<void> {
+      throwIfFaulty(faults, events);
+      const table = partitionTable(TABLE, generation);
+      const changed = foldPerCart(events, await load(tx, table, cartIdsOf(events)), evolve);
+      await upsert(tx, table, generation, changed.map(([, row]) => row));
+    },
+  };
+}
+
+export const cartDetailsProjection = createCartDetailsProjection();
