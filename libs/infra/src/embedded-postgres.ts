@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { withDirLock } from './dir-lock';
 import { InfraError } from './infra-error';
-import { adoptProcess, releaseProcess } from './owned-processes';
+import { adoptChild, releaseProcess } from './owned-processes';
 import { isPostgresReachable } from './postgres-admin';
 import { isPortOpen, runCommand, sleep, tailFile, terminate } from './processes';
 import { localDir } from './repo-root';
@@ -40,10 +41,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   const dataDir = opts.dataDir ?? localDir('postgres');
   const log = opts.log ?? defaultLog;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  if ((await isPortOpen(port)) && (await isPostgresReachable(url))) {
+  const reuse = async (): Promise<EmbeddedPostgresHandle | undefined> => {
+    if (!(await isPortOpen(port)) || !(await isPostgresReachable(url))) return undefined;
     log(`Reusing the PostgreSQL server already answering on 127.0.0.1:${port}`);
     return { url, stop: async () => undefined };
-  }
+  };
+  const lock = { dir: dataDir, name: 'start', timeoutMs: 5 * 60_000 };
+  // The lock keeps two processes from running initdb or the server on one directory at once.
+  return (await reuse()) ?? withDirLock(lock, async () => (await reuse()) ?? start(port, dataDir, url, log));
+}
+
+async function start(port: number, dataDir: string, url: string, log: (line: string) => void): Promise<EmbeddedPostgresHandle> {
   const bin = binaries();
   const user = unprivilegedUser();
   prepareDataDir(dataDir, user);
@@ -144,7 +152,7 @@ function spawnServer(postgres: string, dataDir: string, port: number, user: OsUs
     child.on('error', (error) => appendFileSync(logFile(dataDir), `spawn failed: ${error.message}\n`));
     // stop() owns the lifetime; the handle alone must not keep Node running.
     child.unref();
-    adoptProcess(child.pid as number, 'SIGINT');
+    adoptChild(child, 'SIGINT');
     return child;
   } finally {
     closeSync(fd);

@@ -4,17 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { InfraError } from './infra-error';
+import { findFreePorts } from './free-port';
 import { ensureKafkaBroker, isKafkaReady, KafkaBrokerHandle } from './kafka-broker';
 
-const PORT = 19192;
-const BROKERS = [`127.0.0.1:${PORT}`];
 const TOPIC = 'infra-broker-test';
 // The very first run on a machine downloads the broker jars from Maven Central.
 const FIRST_START_TIMEOUT_MS = 15 * 60_000;
 // Each later step starts or stops a JVM on a busy 2-core machine.
 const STEP_TIMEOUT_MS = 120_000;
 
-const kafka = new Kafka({ clientId: 'infra-broker-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
 const log = (line: string): void => void process.stdout.write(`[kafka-test] ${line}\n`);
 
 function pidExists(pid: number): boolean {
@@ -26,6 +24,11 @@ function pidExists(pid: number): boolean {
   }
 }
 
+// 19192/19193 unless a concurrent run of this suite holds them (then a free pair elsewhere).
+let mainPort: number;
+let mainBrokers: string[];
+let kafka: Kafka;
+
 async function withAdmin<T>(work: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
@@ -36,18 +39,21 @@ async function withAdmin<T>(work: (admin: ReturnType<Kafka['admin']>) => Promise
   }
 }
 
-/** Resolves with the first message the consumer sees (the test timeout bounds the wait). */
-async function consumeOne(groupId: string): Promise<{ key: string; value: string }> {
+/** The first message a new consumer group sees, or a rejection after `withinMs`. */
+async function consumeOne(groupId: string, withinMs = 30_000): Promise<{ key: string; value: string }> {
   const consumer = kafka.consumer({ groupId });
+  let timer: NodeJS.Timeout | undefined;
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    return await new Promise((resolve) => {
+    return await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no message on ${TOPIC} within ${withinMs} ms`)), withinMs);
       void consumer.run({
         eachMessage: async ({ message }) => resolve({ key: String(message.key), value: String(message.value) }),
       });
     });
   } finally {
+    clearTimeout(timer);
     await consumer.disconnect();
   }
 }
@@ -56,9 +62,13 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
   let dataDir: string;
   let broker: KafkaBrokerHandle | undefined;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    mainPort = await findFreePorts(19192, 2);
+    mainBrokers = [`127.0.0.1:${mainPort}`];
+    kafka = new Kafka({ clientId: 'infra-broker-test', brokers: mainBrokers, logLevel: logLevel.NOTHING });
     dataDir = mkdtempSync(join(tmpdir(), 'kafka-broker-it-'));
-  });
+    broker = await ensureKafkaBroker({ port: mainPort, dataDir, log });
+  }, FIRST_START_TIMEOUT_MS);
 
   afterAll(async () => {
     await broker?.stop();
@@ -66,8 +76,7 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
   }, STEP_TIMEOUT_MS);
 
   it('starts a broker that creates a topic and carries a keyed message end to end', async () => {
-    broker = await ensureKafkaBroker({ port: PORT, dataDir, log });
-    expect(broker).toMatchObject({ brokers: BROKERS, startedHere: true });
+    expect(broker).toMatchObject({ brokers: mainBrokers, startedHere: true });
     expect(existsSync(join(dataDir, 'broker.pid'))).toBe(true);
 
     await withAdmin((admin) => admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 2 }], waitForLeaders: true }));
@@ -76,16 +85,17 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
     await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: 'cart-1', value: 'hello' }] });
     await producer.disconnect();
 
-    await expect(consumeOne('infra-broker-test-1')).resolves.toEqual({ key: 'cart-1', value: 'hello' });
-  }, FIRST_START_TIMEOUT_MS);
+    const group = `infra-broker-test-${process.pid}-${Date.now()}`;
+    await expect(consumeOne(group)).resolves.toEqual({ key: 'cart-1', value: 'hello' });
+  }, STEP_TIMEOUT_MS);
 
   it('reuses the broker already answering on the port instead of starting another', async () => {
-    const again = await ensureKafkaBroker({ port: PORT, dataDir, log });
+    const again = await ensureKafkaBroker({ port: mainPort, dataDir, log });
     expect(again.startedHere).toBe(false);
     expect(again.pid).toBeUndefined();
     expect(() => again.kill()).toThrow(InfraError);
     await again.stop();
-    expect(await isKafkaReady(BROKERS)).toBe(true);
+    expect(await isKafkaReady(mainBrokers)).toBe(true);
   }, STEP_TIMEOUT_MS);
 
   it('stops cleanly and leaves no process or pid file behind', async () => {
@@ -94,11 +104,11 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
     await broker?.stop();
     expect(pidExists(pid)).toBe(false);
     expect(existsSync(join(dataDir, 'broker.pid'))).toBe(false);
-    expect(await isKafkaReady(BROKERS, 1000)).toBe(false);
+    expect(await isKafkaReady(mainBrokers, 1000)).toBe(false);
   }, STEP_TIMEOUT_MS);
 
   it('restarts on the same data directory with its topic and messages intact', async () => {
-    broker = await ensureKafkaBroker({ port: PORT, dataDir, log });
+    broker = await ensureKafkaBroker({ port: mainPort, dataDir, log });
     expect(broker.startedHere).toBe(true);
     const offsets = await withAdmin(async (admin) => {
       expect(await admin.listTopics()).toContain(TOPIC);
@@ -110,11 +120,12 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
 
   it('runs a second broker on other ports alongside the first', async () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'kafka-broker-it-2-'));
-    const other = await ensureKafkaBroker({ port: 19194, dataDir: otherDir, log });
+    const port = await findFreePorts(19194, 2);
+    const other = await ensureKafkaBroker({ port, dataDir: otherDir, log });
     try {
       expect(other.startedHere).toBe(true);
-      expect(await isKafkaReady(['127.0.0.1:19194'])).toBe(true);
-      expect(await isKafkaReady(BROKERS)).toBe(true);
+      expect(await isKafkaReady([`127.0.0.1:${port}`])).toBe(true);
+      expect(await isKafkaReady(mainBrokers)).toBe(true);
     } finally {
       await other.stop();
       rmSync(otherDir, { recursive: true, force: true });
@@ -123,11 +134,12 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
 
   it('fails with the broker log when the JVM exits before becoming ready', async () => {
     // Something that is not Kafka holds the port: the JVM cannot bind and exits.
+    const port = await findFreePorts(19196, 2);
     const squatter: Server = createServer((socket) => socket.destroy());
-    await new Promise<void>((done) => squatter.listen(19196, '127.0.0.1', done));
+    await new Promise<void>((done) => squatter.listen(port, '127.0.0.1', done));
     const failedDir = mkdtempSync(join(tmpdir(), 'kafka-broker-it-fail-'));
     try {
-      const failure = ensureKafkaBroker({ port: 19196, dataDir: failedDir, log, readyTimeoutMs: 60_000 });
+      const failure = ensureKafkaBroker({ port, dataDir: failedDir, log, readyTimeoutMs: 60_000 });
       await expect(failure).rejects.toMatchObject({ code: 'KAFKA_START_FAILED' });
       await expect(failure).rejects.toThrow(/exited before becoming ready[\s\S]*Address already in use/);
       expect(existsSync(join(failedDir, 'broker.pid'))).toBe(false);

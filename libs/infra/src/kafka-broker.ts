@@ -1,21 +1,26 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, closeSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { withDirLock } from './dir-lock';
 import { InfraError } from './infra-error';
 import {
   brokerLogsDir,
   brokerLogTail,
   brokerPidPath,
   formatStorageOnce,
+  formattedClusterId,
   jvmArgs,
   serverPropertiesPath,
   writeServerProperties,
 } from './kafka-config';
 import { assertJava17, ensureKafkaJars } from './kafka-jars';
 import { forgetPid, livePidOf, recordPid } from './kafka-pid-file';
+import { isKafkaReady, probeKafkaCluster } from './kafka-probe';
+import { adoptChild } from './owned-processes';
 import { isPortOpen, isProcessAlive, sleep, terminate } from './processes';
 import { localDir } from './repo-root';
+
+export { isKafkaReady } from './kafka-probe';
 
 export interface KafkaBrokerOptions {
   port?: number;
@@ -46,6 +51,8 @@ interface Settings {
 }
 
 const STOP_GRACE_MS = 30_000;
+// Another process's start may include the first jar download, which can take minutes.
+const START_LOCK_TIMEOUT_MS = 15 * 60_000;
 const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${line}\n`);
 const defaultDataDir = (port: number): string => localDir('kafka', String(port));
 
@@ -61,32 +68,6 @@ function settingsFrom(opts: KafkaBrokerOptions): Settings {
   };
 }
 
-/** True when the brokers answer a real Metadata request (kafkajs admin describeCluster). */
-export async function isKafkaReady(brokers: string[], timeoutMs = 5000): Promise<boolean> {
-  const kafka = new Kafka({
-    clientId: 'infra-readiness-probe',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 3000),
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-  });
-  const admin = kafka.admin();
-  const probe = admin
-    .connect()
-    .then(() => admin.describeCluster())
-    .then((cluster) => cluster.brokers.length > 0)
-    .catch(() => false);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((done) => (timer = setTimeout(() => done(false), timeoutMs)));
-  try {
-    return await Promise.race([probe, timeout]);
-  } finally {
-    clearTimeout(timer);
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
 /**
  * A broker for this process: one already answering on the port is reused as is; otherwise a
  * single-node KRaft broker is started from the Maven Central jars, on the given data directory.
@@ -94,18 +75,28 @@ export async function isKafkaReady(brokers: string[], timeoutMs = 5000): Promise
 export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBrokerHandle> {
   const settings = settingsFrom(opts);
   const brokers = [`127.0.0.1:${settings.port}`];
-  if ((await isPortOpen(settings.port)) && (await isKafkaReady(brokers))) {
-    settings.log(`Reusing the Kafka broker already answering on ${brokers[0]}`);
-    return reusedHandle(brokers);
-  }
-  const pid = livePidOf(settings.dataDir);
-  if (pid !== undefined) {
-    // Another process launched this broker and it is still starting: wait for it, not race it.
+  if (await isAnswering(brokers, settings)) return reusedHandle(brokers);
+  const lock = {
+    dir: settings.dataDir,
+    name: 'start',
+    timeoutMs: START_LOCK_TIMEOUT_MS,
+    onWait: (owner?: number) => settings.log(`Waiting for pid ${owner} to finish starting the broker in ${settings.dataDir}`),
+  };
+  return withDirLock(lock, async () => {
+    if (await isAnswering(brokers, settings)) return reusedHandle(brokers);
+    const pid = livePidOf(settings.dataDir);
+    if (pid === undefined) return startBroker(settings, brokers);
+    // Started from this directory by a process that is gone or gave up: not ready yet, or hung.
     settings.log(`Waiting for the Kafka broker pid ${pid} (started elsewhere) on ${brokers[0]}`);
     await waitUntilReady(brokers, settings, () => !isProcessAlive(pid));
     return reusedHandle(brokers);
-  }
-  return startBroker(settings, brokers);
+  });
+}
+
+async function isAnswering(brokers: string[], settings: Settings): Promise<boolean> {
+  if (!(await isPortOpen(settings.port)) || !(await isKafkaReady(brokers))) return false;
+  settings.log(`Reusing the Kafka broker already answering on ${brokers[0]}`);
+  return true;
 }
 
 /** Stops the broker recorded in the data directory's pid file; false if none was running. */
@@ -126,12 +117,20 @@ async function startBroker(settings: Settings, brokers: string[]): Promise<Kafka
   const child = spawnBroker(settings, libDir);
   const pid = child.pid as number;
   settings.log(`Starting Kafka broker on ${brokers[0]} (pid ${pid}, data in ${settings.dataDir})`);
+  let answered: 'ours' | 'foreign';
   try {
-    await waitUntilReady(brokers, settings, () => hasExited(child), child);
+    answered = await waitUntilReady(brokers, settings, () => hasExited(child), child);
   } catch (error) {
     await terminate(pid, { graceMs: 5000, child });
     forgetPid(settings.dataDir, pid);
     throw error;
+  }
+  if (answered === 'foreign') {
+    // A broker from another data directory bound the port first; ours cannot, so use that one.
+    settings.log(`Another Kafka broker took ${brokers[0]} while ours was starting; reusing it`);
+    await terminate(pid, { graceMs: 5000, child });
+    forgetPid(settings.dataDir, pid);
+    return reusedHandle(brokers);
   }
   settings.log(`Kafka broker ready on ${brokers[0]} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return ownedHandle(child, brokers, settings.dataDir);
@@ -149,25 +148,32 @@ function spawnBroker(settings: Settings, libDir: string): ChildProcess {
     // The caller's stop() owns the lifetime; the handle alone must not keep Node running.
     child.unref();
     recordPid(settings.dataDir, child.pid as number);
+    adoptChild(child, 'SIGTERM');
     return child;
   } finally {
     closeSync(fd);
   }
 }
 
+/**
+ * Polls until a broker answers on the port: 'ours' when its cluster id is this data directory's
+ * (or we did not start it), 'foreign' when some other broker answers instead.
+ */
 async function waitUntilReady(
   brokers: string[],
   settings: Settings,
   exited: () => boolean,
   child?: ChildProcess,
-): Promise<void> {
+): Promise<'ours' | 'foreign'> {
   const deadline = Date.now() + settings.readyTimeoutMs;
+  const expected = child ? formattedClusterId(settings.dataDir) : undefined;
   for (;;) {
     if (exited()) {
       const how = child ? ` (exit code ${child.exitCode}, signal ${child.signalCode})` : '';
       throw startFailure(`The Kafka broker on ${brokers[0]} exited before becoming ready${how}.`, settings.dataDir);
     }
-    if (await isKafkaReady(brokers, 2000)) return;
+    const clusterId = await probeKafkaCluster(brokers, 2000);
+    if (clusterId !== undefined) return expected === undefined || clusterId === expected ? 'ours' : 'foreign';
     if (Date.now() > deadline) {
       const msg = `The Kafka broker on ${brokers[0]} was not ready after ${settings.readyTimeoutMs} ms.`;
       throw startFailure(msg, settings.dataDir);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from './infra-error';
 import { kafkaLog4jPath } from './kafka-jars';
@@ -107,6 +107,13 @@ export async function formatStorageOnce(libDir: string, dataDir: string, log: (l
   if (code !== 0) {
     throw new InfraError('KAFKA_FORMAT_FAILED', `kafka.tools.StorageTool format failed (exit ${code}):\n${output}`);
   }
+}
+
+/** The cluster id the storage tool wrote, to tell our broker from another on the same port. */
+export function formattedClusterId(dataDir: string): string | undefined {
+  const file = join(logDataDir(dataDir), 'meta.properties');
+  if (!existsSync(file)) return undefined;
+  return /^cluster\.id=(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
 }
 
 export function brokerLogTail(dataDir: string, lines = 30): string {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { brokerPidPath, serverPropertiesPath } from './kafka-config';
-import { adoptProcess, releaseProcess } from './owned-processes';
+import { releaseProcess } from './owned-processes';
 import { commandLineOf, isProcessAlive } from './processes';
 
 /** The pid in the data directory's pid file, if that process is alive and is this broker. */
@@ -14,10 +14,8 @@ export function livePidOf(dataDir: string): number | undefined {
   return commandLine === '' || commandLine.includes(serverPropertiesPath(dataDir)) ? pid : undefined;
 }
 
-/** Writes the pid file and remembers the broker as owned by this process. */
 export function recordPid(dataDir: string, pid: number): void {
   writeFileSync(brokerPidPath(dataDir), String(pid));
-  adoptProcess(pid, 'SIGTERM');
 }
 
 /** Removes the pid file if it still names this pid (a restart may have replaced it). */

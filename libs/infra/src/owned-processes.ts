@@ -1,3 +1,5 @@
+import { ChildProcess } from 'node:child_process';
+
 /**
  * Servers this process started (broker JVMs, embedded Postgres) get a shutdown signal if the
  * process exits without stopping them, so an aborted test run does not leave them holding ports
@@ -6,8 +8,11 @@
 const owned = new Map<number, NodeJS.Signals>();
 let exitHookInstalled = false;
 
-export function adoptProcess(pid: number, shutdownSignal: NodeJS.Signals): void {
+export function adoptChild(child: ChildProcess, shutdownSignal: NodeJS.Signals): void {
+  const pid = child.pid as number;
   owned.set(pid, shutdownSignal);
+  // Once reaped, the pid may be recycled by an unrelated process: never signal it after that.
+  child.once('exit', () => releaseProcess(pid));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => owned.forEach((signal, ownedPid) => signalQuietly(ownedPid, signal)));

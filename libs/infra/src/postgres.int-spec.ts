@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { findFreePorts } from './free-port';
 import { isPortOpen } from './processes';
 import {
   dropDatabase,
@@ -39,10 +40,12 @@ async function databaseExists(url: string): Promise<boolean> {
 }
 
 describe('startEmbeddedPostgres', () => {
-  const PORT = 54339;
+  let port: number;
   let root: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    // 54339 unless a concurrent run of this suite holds it.
+    port = await findFreePorts(54339);
     root = mkdtempSync(join(tmpdir(), 'embedded-pg-it-'));
     // mkdtemp makes 0700 directories; as root, the server runs as the `postgres` OS user.
     chmodSync(root, 0o755);
@@ -51,9 +54,9 @@ describe('startEmbeddedPostgres', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('initialises, serves a new database, and stops leaving the port closed', async () => {
-    const server = await startEmbeddedPostgres({ port: PORT, dataDir: join(root, 'pg'), log });
+    const server = await startEmbeddedPostgres({ port: port, dataDir: join(root, 'pg'), log });
     try {
-      expect(server.url).toBe(`postgres://postgres@127.0.0.1:${PORT}/postgres`);
+      expect(server.url).toBe(`postgres://postgres@127.0.0.1:${port}/postgres`);
       const url = parseDatabaseUrl(server.url).on('infra_embedded_test');
       await ensureDatabase(url);
       await ensureDatabase(url); // idempotent
@@ -61,17 +64,17 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await server.stop();
     }
-    expect(await isPortOpen(PORT)).toBe(false);
+    expect(await isPortOpen(port)).toBe(false);
   }, TIMEOUT_MS);
 
   it('restarts on the initialised data directory with its databases intact', async () => {
-    const server = await startEmbeddedPostgres({ port: PORT, dataDir: join(root, 'pg'), log });
+    const server = await startEmbeddedPostgres({ port: port, dataDir: join(root, 'pg'), log });
     try {
       expect(await databaseExists(parseDatabaseUrl(server.url).on('infra_embedded_test'))).toBe(true);
     } finally {
       await server.stop();
     }
-    expect(await isPostgresReachable(`postgres://postgres@127.0.0.1:${PORT}/postgres`, 500)).toBe(false);
+    expect(await isPostgresReachable(`postgres://postgres@127.0.0.1:${port}/postgres`, 500)).toBe(false);
   }, TIMEOUT_MS);
 });
 
