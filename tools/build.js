@@ -19,9 +19,17 @@ function* sources(dir) {
   }
 }
 
+function writeAtomically(file, content) {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
+
 async function build() {
   const started = Date.now();
-  fs.rmSync(out, { recursive: true, force: true });
+  // No wipe of dist/: processes may be starting from it right now (tests run in parallel). Each file
+  // is replaced atomically instead; `npm run clean` removes leftovers of deleted sources.
   const files = ['apps', 'libs', 'tools', 'bench'].flatMap((d) => [...sources(path.join(root, d))]);
   await Promise.all(files.map(async (file) => {
     const { code, map } = await swc.transformFile(file, {
@@ -39,8 +47,8 @@ async function build() {
     });
     const target = path.join(out, path.relative(root, file)).replace(/\.ts$/, '.js');
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map`);
-    fs.writeFileSync(`${target}.map`, map);
+    writeAtomically(`${target}.map`, map);
+    writeAtomically(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map`);
   }));
   console.log(`built ${files.length} files into dist/ in ${Date.now() - started} ms`);
 }

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { waitFor } from './wait-for';
+import { repoRoot } from '../../infra/src/repo-root';
 
 export type ServiceName = 'command-service' | 'projector' | 'query-service';
 
 const PORT_VARIABLE: Record<ServiceName, string> = { 'command-service': 'COMMAND_SERVICE_PORT', projector: 'PROJECTOR_PORT', 'query-service': 'QUERY_SERVICE_PORT' };
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = repoRoot(__dirname);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

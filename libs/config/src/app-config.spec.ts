@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './index';
+
+describe('loadConfig', () => {
+  it('defaults to the local stack', () => {
+    const config = loadConfig({});
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.kafka.localBroker).toBe(true);
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/carts');
+    expect(config.kafka.partitions).toBe(6);
+    expect([config.http.commandPort, config.http.queryPort, config.http.projectorPort]).toEqual([3000, 3001, 3002]);
+  });
+
+  it.each([
+    ['KAFKA_BROKERS', 'not a list', /KAFKA_BROKERS: expected a comma-separated list of host:port/],
+    ['CART_PARTITIONS', '0', /CART_PARTITIONS: expected an integer from 1 to 1000, got "0"/],
+    ['CART_PARTITIONS', 'six', /CART_PARTITIONS: expected an integer/],
+    ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL: expected a postgres:\/\/ URL/],
+    ['KAFKA_SSL', 'maybe', /KAFKA_SSL: expected true or false/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of error, warn, log, debug/],
+    ['COMMAND_TIMEOUT_MS', '5', /COMMAND_TIMEOUT_MS: expected an integer from 100/],
+  ])('rejects %s=%j naming the variable and what it expects', (variable, value, message) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(message);
+  });
+
+  it('takes a managed cluster from the environment, SASL secret included, with no default secret', () => {
+    const env = { KAFKA_BROKERS: 'b1.example:9093,b2.example:9093', KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'carts' };
+    expect(() => loadConfig(env)).toThrow(/KAFKA_SASL_PASSWORD: expected a non-empty value/);
+    const config = loadConfig({ ...env, KAFKA_SASL_PASSWORD: 's3cret' });
+    expect(config.kafka).toMatchObject({ brokers: ['b1.example:9093', 'b2.example:9093'], localBroker: false, ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'carts', password: 's3cret' } });
+  });
+});

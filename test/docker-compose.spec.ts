@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES, loadConfig } from '@carts/config';
+
+/** docker-compose.yml cannot run here (no Docker engine), so keep it honest against the code. */
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(path.join(__dirname, '..', 'docker-compose.yml'), 'utf8'));
+  const services = compose.services as Record<string, { environment?: Record<string, string>; ports?: string[]; command?: string[]; image?: string }>;
+  const apps = { 'command-service': 'COMMAND_SERVICE_PORT', 'query-service': 'QUERY_SERVICE_PORT', projector: 'PROJECTOR_PORT' } as const;
+
+  it('has Kafka 3.9 (KRaft), PostgreSQL and the three services', () => {
+    expect(Object.keys(services).sort()).toEqual(['command-service', 'kafka', 'postgres', 'projector', 'query-service']);
+    expect(services.kafka.image).toMatch(/^apache\/kafka:3\.9\./);
+    expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+  });
+
+  it.each(Object.entries(apps))('%s uses only known variables that the configuration accepts', (name) => {
+    const env = services[name].environment ?? {};
+    for (const variable of Object.keys(env)) expect(CONFIG_VARIABLES).toContain(variable);
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  const listensOn = (name: keyof typeof apps, env: Record<string, string>) => {
+    const { http } = loadConfig(env);
+    return { 'command-service': http.commandPort, 'query-service': http.queryPort, projector: http.projectorPort }[name];
+  };
+
+  it.each(Object.keys(apps) as (keyof typeof apps)[])('%s publishes the port it listens on (the same default as npm start) and runs its own entry point', (name) => {
+    const port = listensOn(name, services[name].environment ?? {});
+    expect(port).toBe(listensOn(name, {}));
+    expect(services[name].ports).toEqual([`${port}:${port}`]);
+    expect(services[name].command).toEqual(['node', `dist/apps/${name}/src/main.js`]);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * `npm start`: the whole system in one terminal. Brings up Kafka (the project's own broker, or
+ * KAFKA_BROKERS) and PostgreSQL (DATABASE_URL, the local server, or an embedded one), provisions
+ * topics and migrations once, then runs the three services with prefixed logs. Ctrl-C stops the
+ * services, then whatever infrastructure this command started — nothing is left running.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { loadConfig, ConfigError } from '../libs/config/src';
+import { provisionTopics } from '../libs/event-log/src';
+import { ensureKafkaBroker, resolveDatabase } from '../libs/infra/src';
+import { repoRoot } from '../libs/infra/src/repo-root';
+import { migrate } from '../libs/read-model/src';
+
+const ROOT = repoRoot();
+const COLORS: Record<string, string> = { kafka: '35', postgres: '34', command: '32', projector: '33', query: '36', stack: '1' };
+const SERVICES = [
+  { name: 'command', app: 'command-service' },
+  { name: 'projector', app: 'projector' },
+  { name: 'query', app: 'query-service' },
+] as const;
+
+const say = (who: string, line: string) => process.stdout.write(`\x1b[${COLORS[who] ?? '0'}m${`[${who}]`.padEnd(12)}\x1b[0m ${line}\n`);
+
+function pipeLines(child: ChildProcess, who: string): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffer = '';
+    stream?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      lines.forEach((l) => say(who, l));
+    });
+  }
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
+    const status = await fetch(`${url}/health/ready`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms`);
+}
+
+const stops: Array<() => Promise<void>> = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stack', 'stopping...');
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    c.once('exit', () => resolve());
+    c.kill('SIGTERM');
+    setTimeout(() => c.kill('SIGKILL'), 15_000).unref();
+  })));
+  for (const stop of stops.reverse()) await stop().catch((e) => say('stack', `stop failed: ${e}`));
+  say('stack', 'stopped');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  const env: Record<string, string | undefined> = { ...process.env };
+  if (!env.KAFKA_BROKERS?.trim()) {
+    const broker = await ensureKafkaBroker({ port: 9092, log: (l) => say('kafka', l) });
+    if (broker.startedHere) stops.push(() => broker.stop());
+    env.KAFKA_BROKERS = broker.brokers.join(',');
+  } else {
+    say('kafka', `using KAFKA_BROKERS=${env.KAFKA_BROKERS}`);
+  }
+  const database = await resolveDatabase(process.env, (l) => say('postgres', l));
+  if (database.embedded) stops.push(() => database.embedded!.stop());
+  env.DATABASE_URL = database.url;
+
+  const config = loadConfig(env);
+  const report = await provisionTopics(config.kafka);
+  if (report.created.length) say('kafka', `created topics ${report.created.join(', ')}`);
+  report.warnings.forEach((w) => say('kafka', w));
+  const applied = await migrate(config.database.url);
+  if (applied.length) say('postgres', `applied migrations ${applied.join(', ')}`);
+
+  for (const service of SERVICES) {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.app, 'src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    pipeLines(child, service.name);
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        say(service.name, `exited (${signal ?? code}); stopping the stack`);
+        void shutdown(1);
+      }
+    });
+    children.push(child);
+  }
+  const urls = { command: `http://127.0.0.1:${config.http.commandPort}`, projector: `http://127.0.0.1:${config.http.projectorPort}`, query: `http://127.0.0.1:${config.http.queryPort}` };
+  await Promise.all(SERVICES.map((s, i) => waitReady(urls[s.name], children[i])));
+  say('stack', 'ready:');
+  say('stack', `  command service  ${urls.command}   (API docs ${urls.command}/docs)`);
+  say('stack', `  query service    ${urls.query}   (API docs ${urls.query}/docs)`);
+  say('stack', `  projector health ${urls.projector}/health/ready`);
+  say('stack', `  kafka ${env.KAFKA_BROKERS}   postgres ${database.url}`);
+  say('stack', `  try: curl -si -X POST ${urls.command}/carts -H 'content-type: application/json' -d '{"customerId":"c-1"}'`);
+  say('stack', 'Ctrl-C stops everything.');
+}
+
+main().catch((error) => {
+  const message = error instanceof ConfigError ? `Configuration error: ${error.message}` : (error?.stack ?? String(error));
+  say('stack', `failed: ${message}`);
+  void shutdown(1);
+});
