@@ -7,8 +7,10 @@
  */
 import { ensureKafkaBroker, isKafkaReady, KafkaBrokerHandle, stopKafkaBroker } from '../libs/infra/src';
 import { isProcessAlive } from '../libs/infra/src/processes';
+import { KAFKA_TOOLS, runKafkaTool } from './kafka-tools';
 
-const USAGE = 'usage: kafka start|stop|status [--port N]';
+const USAGE = `usage: kafka start|stop|status [--port N]
+       kafka ${Object.keys(KAFKA_TOOLS).join('|')} <the tool's own arguments>`;
 
 function parsePort(args: string[]): number {
   const at = args.indexOf('--port');
@@ -53,6 +55,10 @@ function runUntilSignal(handle: KafkaBrokerHandle): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (KAFKA_TOOLS[command]) {
+    process.exitCode = await runKafkaTool(command, rest);
+    return;
+  }
   const port = parsePort(rest);
   switch (command) {
     case 'start':
