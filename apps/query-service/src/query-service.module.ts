@@ -5,15 +5,33 @@ import { HEALTH_CHECKS, HealthController } from '@carts/http';
 import { DATA_SOURCE, databaseHealthCheck, dataSourceProvider } from '@carts/read-model';
 import { CartDetailsReader } from './carts/cart-details.reader';
 import { CartsController } from './carts/carts.controller';
+import { VersionWatcher } from './carts/version-watcher';
+import { CustomerCartsController } from './customers/customer-carts.controller';
+import { CustomerCartsReader } from './customers/customer-carts.reader';
+import { ProductActivityReader } from './products/product-activity.reader';
+import { ProductsController } from './products/products.controller';
+import { ProjectionStatusService } from './projections/projection-status.service';
+import { ProjectionsController } from './projections/projections.controller';
 
 export function queryServiceModule(config: AppConfig) {
   @Module({
     imports: [ConfigModule.forRoot(config)],
-    controllers: [HealthController, CartsController],
+    controllers: [HealthController, CartsController, CustomerCartsController, ProductsController, ProjectionsController],
     providers: [
       dataSourceProvider('carts-query'),
       CartDetailsReader,
-      { provide: HEALTH_CHECKS, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => [databaseHealthCheck(ds)] },
+      VersionWatcher,
+      CustomerCartsReader,
+      ProductActivityReader,
+      ProjectionStatusService,
+      {
+        provide: HEALTH_CHECKS,
+        inject: [DATA_SOURCE, VersionWatcher],
+        useFactory: (ds: DataSource, watcher: VersionWatcher) => [
+          databaseHealthCheck(ds),
+          { name: 'read-model-notifications', check: async () => watcher.listening },
+        ],
+      },
     ],
   })
   class QueryServiceModule {}

@@ -22,23 +22,29 @@ interface Row {
 }
 
 /**
- * Reads the active generation only. The join on projection_generations makes the swap of a
- * rebuild atomic for readers: one statement sees either the old generation or the new one.
+ * The active generation, resolved inside the reading statement itself: one statement sees either
+ * the old generation or the new one of a rebuild, never a mix, and never a dropped table.
  */
+const ACTIVE = `(SELECT generation FROM projection_generations WHERE projection = 'cart-details' AND state = 'active')`;
+
 @Injectable()
 export class CartDetailsReader {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   async find(cartId: string): Promise<CartView | null> {
-    const rows: Row[] = await this.ds.query(
-      `SELECT d.* FROM cart_details d
-         JOIN projection_generations g ON g.projection = 'cart-details' AND g.state = 'active' AND d.generation = g.generation
-        WHERE d.cart_id = $1`, [cartId]);
+    const rows: Row[] = await this.ds.query(`SELECT * FROM cart_details WHERE generation = ${ACTIVE} AND cart_id = $1`, [cartId]);
     const r = rows[0];
     if (!r) return null;
     return {
       cartId: r.cart_id, customerId: r.customer_id, status: r.status, currency: r.currency, items: r.lines,
       itemCount: r.item_count, total: Number(r.total), version: r.version, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
     };
+  }
+
+  /** Versions of many carts in one query (read-your-writes re-checks every waiting cart at once). */
+  async versions(cartIds: readonly string[]): Promise<Map<string, number>> {
+    const rows: { cart_id: string; version: number }[] = await this.ds.query(
+      `SELECT cart_id, version FROM cart_details WHERE generation = ${ACTIVE} AND cart_id = ANY($1::uuid[])`, [cartIds]);
+    return new Map(rows.map((r) => [r.cart_id, r.version]));
   }
 }

@@ -1,19 +1,28 @@
-import { Controller, Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemError, ProblemType, validationProblem } from '@carts/http';
+import { ProblemError, ProblemType, strictValidationPipe, unavailableProblem, validationProblem } from '@carts/http';
 import { CartDetailsReader, type CartView } from './cart-details.reader';
+import { CartQueryDto, DEFAULT_WAIT_MS } from './cart-query.dto';
+import { VersionWatcher } from './version-watcher';
 
 const uuidPipe = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'cartId', message: 'cartId must be a UUID' }]) });
 
 @ApiTags('carts')
 @Controller('carts')
 export class CartsController {
-  constructor(private readonly reader: CartDetailsReader) {}
+  constructor(private readonly reader: CartDetailsReader, private readonly watcher: VersionWatcher) {}
 
   @Get(':cartId')
-  @ApiOkResponse({ description: 'The cart as the cart-details read model has it' })
-  async get(@Param('cartId', uuidPipe) cartId: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartView | undefined> {
+  @ApiOperation({ summary: 'The cart as the cart-details read model has it; with minVersion, waits (up to waitMs) until it has that version' })
+  @ApiOkResponse({ description: 'The cart; ETag is its version' })
+  async get(
+    @Param('cartId', uuidPipe) cartId: string,
+    @Query(strictValidationPipe()) query: CartQueryDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CartView | undefined> {
+    if (query.minVersion !== undefined) await this.awaitVersion(cartId, query.minVersion, query.waitMs ?? DEFAULT_WAIT_MS);
     const cart = await this.reader.find(cartId);
     if (!cart) throw new ProblemError(404, ProblemType.cartNotFound, 'Not found', `Cart ${cartId} is not known (yet)`, { cartId });
     const etag = `"${cart.version}"`;
@@ -23,5 +32,12 @@ export class CartsController {
       return undefined;
     }
     return cart;
+  }
+
+  private async awaitVersion(cartId: string, minVersion: number, waitMs: number): Promise<void> {
+    const version = await this.watcher.waitForVersion(cartId, minVersion, waitMs);
+    if (version >= minVersion) return;
+    const has = version === 0 ? 'does not have this cart yet' : `has version ${version}`;
+    throw unavailableProblem(`The read model ${has}, not yet version ${minVersion}, after waiting ${waitMs} ms; retry shortly`, 1, { cartId, minVersion, version });
   }
 }

@@ -1,0 +1,67 @@
+import { storedOffsets } from '@carts/read-model';
+import { CommandFailed, type CliContext } from '../context';
+import { ProgressBar } from '../progress-bar';
+
+const TICK_MS = 500;
+const STALL_WARNING_MS = 30_000;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Is any projector consuming this generation? Its consumer group has members once one has joined. */
+export async function waitForConsumer(ctx: CliContext, projection: string, generation: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const group = ctx.groupOf(projection, generation);
+  while (Date.now() < deadline) {
+    if ((await ctx.admin().group(group)).members > 0) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+export interface Position {
+  readonly done: number;
+  readonly total: number;
+  /** Per partition: stored next offset ≥ log end offset. */
+  readonly caughtUp: boolean;
+  readonly lag: number;
+}
+
+export async function positionOf(ctx: CliContext, projection: string, generation: number): Promise<Position> {
+  const ends = await ctx.admin().endOffsets(ctx.topic);
+  const stored = await storedOffsets(await ctx.ds(), projection, generation, ctx.topic);
+  let done = 0;
+  let total = 0;
+  let lag = 0;
+  for (const [partition, end] of ends) {
+    const next = stored.get(partition) ?? 0n;
+    total += Number(end);
+    done += Number(next < end ? next : end);
+    lag += Number(end > next ? end - next : 0n);
+  }
+  return { done, total, caughtUp: lag === 0, lag };
+}
+
+/**
+ * Shows progress until `ready(position)` says the generation may be finished (swapped, or marked
+ * done). `finish` returns true when it is; false to keep watching (e.g. the swap found it behind).
+ */
+export async function watchUntil(ctx: CliContext, label: string, projection: string, generation: number,
+  finish: (position: Position) => Promise<boolean>): Promise<{ position: Position; eventsPerSecond: number }> {
+  const bar = new ProgressBar(ctx.out.progressStream, label);
+  let lastProgress = { at: Date.now(), done: -1 };
+  for (;;) {
+    const position = await positionOf(ctx, projection, generation);
+    bar.update(position.done, position.total);
+    if (position.done !== lastProgress.done) lastProgress = { at: Date.now(), done: position.done };
+    else if (Date.now() - lastProgress.at > STALL_WARNING_MS && position.lag > 0) {
+      const members = (await ctx.admin().group(ctx.groupOf(projection, generation))).members;
+      if (members === 0) throw new CommandFailed(`no projector is consuming ${projection} generation ${generation} any more (no progress for ${STALL_WARNING_MS / 1000} s): start one and rerun`);
+      lastProgress = { at: Date.now(), done: position.done };
+    }
+    if (await finish(position)) {
+      bar.finish(position.done, position.total);
+      return { position, eventsPerSecond: bar.averageRate(position.done) };
+    }
+    await sleep(TICK_MS);
+  }
+}

@@ -1,0 +1,35 @@
+import { projectionStatuses, type ProjectionStatus } from '@carts/read-model';
+import { parseArgs } from '../args';
+import type { CliContext } from '../context';
+import { table, thousands } from '../format';
+
+export const statusUsage = 'status [--json]                       what GET /projections shows: generations, lag per partition, rebuilds';
+
+function describe(s: ProjectionStatus): string {
+  if (!s.rebuild) return s.state;
+  return `rebuilding (${s.rebuild.mode}, generation ${s.rebuild.generation}: ${s.rebuild.percent}%)`;
+}
+
+/** `cartctl status`: the same data as GET /projections, from PostgreSQL and Kafka directly. */
+export async function status(ctx: CliContext, argv: string[]): Promise<number> {
+  const { flags } = parseArgs(argv, [], ['json']);
+  const ends = await ctx.admin().endOffsets(ctx.topic);
+  const statuses = await projectionStatuses(await ctx.ds(), ctx.projections.map((p) => p.name), ctx.topic, ends);
+  if (flags.has('json')) {
+    ctx.out.line(JSON.stringify({ projections: statuses }, null, 2));
+    return 0;
+  }
+  ctx.out.line(`topic ${ctx.topic}, ${ends.size} partitions, ${thousands([...ends.values()].reduce((a, b) => a + Number(b), 0))} records`);
+  ctx.out.line();
+  const rows = statuses.map((s) => [s.name, s.activeGeneration ?? '-', describe(s), thousands(s.lag), thousands(s.eventsApplied), s.unknownSkipped, s.parked, s.lastEventAt ?? '-']);
+  table(['PROJECTION', 'GEN', 'STATE', 'LAG', 'APPLIED', 'UNKNOWN', 'PARKED', 'LAST EVENT'], rows).forEach((l) => ctx.out.line(l));
+  ctx.out.line();
+  for (const s of statuses) {
+    ctx.out.line(`${s.name} g${s.activeGeneration ?? '-'} lag by partition: ${s.partitions.map((p) => `p${p.partition}=${p.lag}`).join(' ')}`);
+    if (s.rebuild) {
+      const r = s.rebuild;
+      ctx.out.line(`${s.name} rebuild g${r.generation} (${r.mode}, since ${r.startedAt}): ${thousands(r.done)}/${thousands(r.total)} events, lag by partition: ${r.partitions.map((p) => `p${p.partition}=${p.lag}`).join(' ')}`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '@carts/config';
+import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
+import { createKafka, LogAdmin, type Kafka } from '@carts/event-log';
+import { createDataSource, createProjections, projectionNamed, type ProjectionDefinition } from '@carts/read-model';
+
+/** A usage mistake: exit code 2, with the usage text. */
+export class UsageError extends Error {}
+
+/** Something an operator must act on: exit code 1, one clear message, no stack trace. */
+export class CommandFailed extends Error {}
+
+export interface Output {
+  line(text?: string): void;
+  /** Progress and warnings: stderr, so stdout stays parseable. */
+  note(text: string): void;
+  readonly progressStream: NodeJS.WriteStream;
+}
+
+/** What every command needs, opened lazily so `cartctl events` never touches PostgreSQL. */
+export class CliContext {
+  readonly topic: string;
+  readonly kafka: Kafka;
+  readonly projections: readonly ProjectionDefinition[];
+  private dataSource: DataSource | null = null;
+  private logAdmin: LogAdmin | null = null;
+
+  constructor(readonly config: AppConfig, readonly out: Output) {
+    this.topic = topicNames(config.kafka.topicPrefix).events;
+    this.kafka = createKafka(config.kafka, 'cartctl');
+    this.projections = createProjections(config.projections.faults);
+  }
+
+  async ds(): Promise<DataSource> {
+    this.dataSource ??= await createDataSource(this.config.database.url, 2, 'cartctl').initialize();
+    return this.dataSource;
+  }
+
+  admin(): LogAdmin {
+    this.logAdmin ??= new LogAdmin(this.kafka);
+    return this.logAdmin;
+  }
+
+  projection(name: string | undefined): ProjectionDefinition {
+    if (!name) throw new UsageError(`name a projection: ${this.projections.map((p) => p.name).join(', ')}`);
+    try {
+      return projectionNamed(name, this.projections);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+
+  groupOf(projection: string, generation: number): string {
+    return CONSUMER_GROUPS.projection(this.config.kafka.topicPrefix, projection, generation);
+  }
+
+  async close(): Promise<void> {
+    await this.logAdmin?.close().catch(() => undefined);
+    await this.dataSource?.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { loadConfigOrExit } from '@carts/config';
+import { CliContext, CommandFailed, UsageError, type Output } from './context';
+import { dlq, dlqUsage } from './commands/dlq.command';
+import { events, eventsUsage } from './commands/events.command';
+import { rebuild, rebuildUsage } from './commands/rebuild.command';
+import { status, statusUsage } from './commands/status.command';
+
+type Command = (ctx: CliContext, argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = { status, rebuild, events, dlq };
+
+const USAGE = ['usage: npm run cartctl -- <command>', '', ...[statusUsage, rebuildUsage, eventsUsage, ...dlqUsage].map((u) => `  ${u}`), '',
+  'Configuration comes from the same environment variables as the services (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, ...).'].join('\n');
+
+const output: Output = {
+  line: (text = '') => void process.stdout.write(`${text}\n`),
+  note: (text) => void process.stderr.write(`${text}\n`),
+  progressStream: process.stderr,
+};
+
+/** The operator CLI: thin — each command is one file over the read-model and event-log libraries. */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    output.line(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    output.note(`unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const ctx = new CliContext(loadConfigOrExit(), output);
+  try {
+    return await command(ctx, rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.note(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    output.note(`cartctl ${name}: ${error instanceof CommandFailed ? '' : 'failed: '}${(error as Error)?.message ?? error}`);
+    return 1;
+  } finally {
+    await ctx.close();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+  console.error(error);
+  process.exit(1);
+});

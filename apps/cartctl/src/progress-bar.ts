@@ -1,0 +1,63 @@
+import { duration, thousands } from './format';
+
+interface Sample {
+  readonly at: number;
+  readonly done: number;
+}
+
+const WINDOW_MS = 5000;
+const NON_TTY_EVERY_MS = 2000;
+
+/**
+ * `[#########...........]  45% 9,000/20,000 events  52,300 events/s  ETA 00:01`. Redrawn in
+ * place on a terminal; on a pipe (CI, logs) one line every 2 s, so a log is not flooded.
+ */
+export class ProgressBar {
+  private readonly samples: Sample[] = [];
+  private lastPrinted = 0;
+  private readonly started = Date.now();
+  private firstDone: number | null = null;
+
+  constructor(private readonly stream: NodeJS.WriteStream, private readonly label: string) {}
+
+  update(done: number, total: number, now = Date.now()): void {
+    this.firstDone ??= done;
+    this.samples.push({ at: now, done });
+    while (this.samples.length > 2 && now - this.samples[0].at > WINDOW_MS) this.samples.shift();
+    const text = this.render(done, total);
+    if (this.stream.isTTY) this.stream.write(`\r${text}\x1b[K`);
+    else if (now - this.lastPrinted >= NON_TTY_EVERY_MS) {
+      this.stream.write(`${text}\n`);
+      this.lastPrinted = now;
+    }
+  }
+
+  /** Events per second over the last few seconds. */
+  rate(): number {
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    if (!first || !last || last.at === first.at) return 0;
+    return ((last.done - first.done) * 1000) / (last.at - first.at);
+  }
+
+  /** Average over the whole run, for the summary line. */
+  averageRate(done: number): number {
+    const seconds = (Date.now() - this.started) / 1000;
+    return seconds > 0 ? (done - (this.firstDone ?? 0)) / seconds : 0;
+  }
+
+  finish(done: number, total: number): void {
+    const text = this.render(done, total);
+    this.stream.write(this.stream.isTTY ? `\r${text}\x1b[K\n` : `${text}\n`);
+  }
+
+  private render(done: number, total: number): string {
+    const fraction = total === 0 ? 1 : Math.min(1, done / total);
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const rate = this.rate();
+    const eta = rate > 0 ? duration((total - done) / rate) : '--:--';
+    const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+    return `${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent} ${thousands(done)}/${thousands(total)} events  ${thousands(rate)} events/s  ETA ${eta}`;
+  }
+}

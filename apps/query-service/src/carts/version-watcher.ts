@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Client } from 'pg';
+import { APP_CONFIG, type AppConfig } from '@carts/config';
+import { READ_MODEL_CHANNEL } from '@carts/read-model';
+import { CartDetailsReader } from './cart-details.reader';
+
+interface Waiter {
+  readonly cartId: string;
+  readonly minVersion: number;
+  readonly resolve: (version: number) => void;
+}
+
+const MAX_WAITERS = 10_000;
+const RECONNECT_MS = 1000;
+
+/**
+ * Read-your-writes without a poll per request: ONE connection LISTENs on `read_model_changed`
+ * (the projector's transaction notifies at commit), and each notification re-checks every waiting
+ * cart with one query. A waiter registers before its first read, so no commit can slip between.
+ */
+@Injectable()
+export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(VersionWatcher.name);
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private client: Client | null = null;
+  private checking: Promise<void> | null = null;
+  private checkAgain = false;
+  private closed = false;
+  private reconnectTimer?: NodeJS.Timeout;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly reader: CartDetailsReader) {}
+
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.connect().catch((error) => this.reconnectLater(error));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    await this.client?.end().catch(() => undefined);
+    for (const set of this.waiters.values()) for (const w of set) w.resolve(0);
+  }
+
+  /** The version the read model has: at least `minVersion` as soon as it arrives, else what it has after `waitMs`. */
+  async waitForVersion(cartId: string, minVersion: number, waitMs: number): Promise<number> {
+    if (this.count() >= MAX_WAITERS) return (await this.reader.versions([cartId])).get(cartId) ?? 0;
+    let waiter!: Waiter;
+    const arrived = new Promise<number>((resolve) => (waiter = { cartId, minVersion, resolve }));
+    const set = this.waiters.get(cartId) ?? new Set<Waiter>();
+    set.add(waiter);
+    this.waiters.set(cartId, set);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const now = (await this.reader.versions([cartId])).get(cartId) ?? 0;
+      if (now >= minVersion || waitMs === 0) return now;
+      const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+      const version = await Promise.race([arrived, timedOut]);
+      return version ?? (await this.reader.versions([cartId])).get(cartId) ?? 0;
+    } finally {
+      clearTimeout(timer);
+      set.delete(waiter);
+      if (set.size === 0 && this.waiters.get(cartId) === set) this.waiters.delete(cartId);
+    }
+  }
+
+  private count(): number {
+    let n = 0;
+    for (const set of this.waiters.values()) n += set.size;
+    return n;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.config.database.url, application_name: 'carts-query-listen' });
+    client.on('notification', (message) => {
+      if (message.payload === 'cart-details') this.recheck();
+    });
+    client.on('error', (error) => this.reconnectLater(error));
+    client.on('end', () => this.reconnectLater(new Error('connection ended')));
+    await client.connect();
+    await client.query(`LISTEN ${READ_MODEL_CHANNEL}`);
+    this.client = client;
+    // Anything committed while we were not listening.
+    this.recheck();
+  }
+
+  private reconnectLater(error: unknown): void {
+    if (this.closed || this.reconnectTimer) return;
+    this.logger.warn(`LISTEN connection lost (${(error as Error)?.message ?? error}); reconnecting`);
+    const old = this.client;
+    this.client = null;
+    void old?.end().catch(() => undefined);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connect().catch((e) => this.reconnectLater(e));
+    }, RECONNECT_MS);
+  }
+
+  /** At most one check in flight; notifications arriving meanwhile coalesce into one more. */
+  private recheck(): void {
+    if (this.checking) {
+      this.checkAgain = true;
+      return;
+    }
+    this.checking = this.checkAll()
+      .catch((error) => this.logger.warn(`re-check failed: ${error}`))
+      .finally(() => {
+        this.checking = null;
+        if (this.checkAgain) {
+          this.checkAgain = false;
+          this.recheck();
+        }
+      });
+  }
+
+  private async checkAll(): Promise<void> {
+    if (this.waiters.size === 0) return;
+    const versions = await this.reader.versions([...this.waiters.keys()]);
+    for (const [cartId, set] of this.waiters) {
+      const version = versions.get(cartId) ?? 0;
+      for (const waiter of set) if (version >= waiter.minVersion) waiter.resolve(version);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '@carts/read-model';
+import type { TopBy } from './products.dto';
+
+export interface ProductActivityView {
+  readonly sku: string;
+  readonly name: string;
+  readonly timesAdded: number;
+  readonly quantityAdded: number;
+  readonly timesRemoved: number;
+  readonly quantityRemoved: number;
+  readonly quantityPurchased: number;
+  readonly quantityAbandoned: number;
+  /** Checkout revenue per currency, in minor units. */
+  readonly revenue: Record<string, number>;
+  readonly lastActivityAt: string;
+}
+
+export interface RankedProduct extends ProductActivityView {
+  readonly rank: number;
+  /** The figure ranked on. */
+  readonly value: number;
+}
+
+interface Row {
+  sku: string; name: string; times_added: string; quantity_added: string; times_removed: string; quantity_removed: string;
+  quantity_purchased: string; quantity_abandoned: string; revenue: Record<string, number>; last_activity_at: Date; value?: string;
+}
+
+const ACTIVE = `(SELECT generation FROM projection_generations WHERE projection = 'product-activity' AND state = 'active')`;
+const SELECT = `SELECT a.*, coalesce((SELECT jsonb_object_agg(r.currency, r.revenue) FROM product_revenue r WHERE r.generation = a.generation AND r.sku = a.sku), '{}') AS revenue`;
+const COLUMN: Record<Exclude<TopBy, 'revenue'>, string> = { added: 'quantity_added', purchased: 'quantity_purchased', abandoned: 'quantity_abandoned' };
+
+const view = (r: Row): ProductActivityView => ({
+  sku: r.sku, name: r.name, timesAdded: Number(r.times_added), quantityAdded: Number(r.quantity_added), timesRemoved: Number(r.times_removed),
+  quantityRemoved: Number(r.quantity_removed), quantityPurchased: Number(r.quantity_purchased), quantityAbandoned: Number(r.quantity_abandoned),
+  revenue: Object.fromEntries(Object.entries(r.revenue).map(([c, v]) => [c, Number(v)])), lastActivityAt: r.last_activity_at.toISOString(),
+});
+
+@Injectable()
+export class ProductActivityReader {
+  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
+
+  async find(sku: string): Promise<ProductActivityView | null> {
+    const rows: Row[] = await this.ds.query(`${SELECT} FROM product_activity a WHERE a.generation = ${ACTIVE} AND a.sku = $1`, [sku]);
+    return rows[0] ? view(rows[0]) : null;
+  }
+
+  /** Ties rank by sku, so the order is stable between calls. */
+  async top(by: TopBy, limit: number, currency?: string): Promise<RankedProduct[]> {
+    const rows: Row[] = by === 'revenue'
+      ? await this.ds.query(
+        `${SELECT}, v.revenue AS value FROM product_revenue v JOIN product_activity a ON a.generation = v.generation AND a.sku = v.sku
+          WHERE v.generation = ${ACTIVE} AND v.currency = $2 ORDER BY v.revenue DESC, v.sku LIMIT $1`, [limit, currency])
+      : await this.ds.query(
+        `${SELECT}, a.${COLUMN[by]} AS value FROM product_activity a WHERE a.generation = ${ACTIVE} ORDER BY a.${COLUMN[by]} DESC, a.sku LIMIT $1`, [limit]);
+    return rows.map((r, i) => ({ rank: i + 1, ...view(r), value: Number(r.value) }));
+  }
+}

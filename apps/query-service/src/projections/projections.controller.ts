@@ -1,0 +1,23 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { unavailableProblem } from '@carts/http';
+import type { ProjectionStatus } from '@carts/read-model';
+import { ProjectionStatusService } from './projection-status.service';
+
+@ApiTags('projections')
+@Controller('projections')
+export class ProjectionsController {
+  constructor(private readonly status: ProjectionStatusService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Each projection: active generation, live or rebuilding (with progress), per-partition lag, last event time' })
+  @ApiOkResponse({ description: '{ projections: [...] } — lag = log end offset − stored next offset' })
+  async list(): Promise<{ projections: ProjectionStatus[] }> {
+    try {
+      return { projections: await this.status.statuses() };
+    } catch (error) {
+      if ((error as Error)?.name?.startsWith('KafkaJS')) throw unavailableProblem(`Cannot read log end offsets from Kafka: ${(error as Error).message}`, 2);
+      throw error;
+    }
+  }
+}
