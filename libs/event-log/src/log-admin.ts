@@ -1,8 +1,10 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 
 export interface GroupState {
   readonly state: string;
   readonly members: number;
+  /** Partitions of `topic` assigned to each member (client id, host), when asked for a topic. */
+  readonly assignments: { readonly member: string; readonly partitions: number[] }[];
 }
 
 /**
@@ -43,10 +45,15 @@ export class LogAdmin {
     return meta.topics[0].partitions.length;
   }
 
-  async group(groupId: string): Promise<GroupState> {
+  async group(groupId: string, topic?: string): Promise<GroupState> {
     const { groups } = await (await this.connected()).describeGroups([groupId]);
     const group = groups.find((g) => g.groupId === groupId);
-    return { state: group?.state ?? 'Dead', members: group?.members.length ?? 0 };
+    const members = group?.members ?? [];
+    const assignments = topic === undefined ? [] : members.map((m) => ({
+      member: `${m.clientId}@${m.clientHost}`,
+      partitions: m.memberAssignment.length > 0 ? (AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? []) : [],
+    }));
+    return { state: group?.state ?? 'Dead', members: members.length, assignments };
   }
 
   /** Deletes an empty consumer group so lag tools stop listing it; false if it still has members. */

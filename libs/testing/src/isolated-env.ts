@@ -1,10 +1,11 @@
 import { loadConfig, type AppConfig } from '@carts/config';
 import { encodeEvent, topicNames, type EventEnvelope } from '@carts/contracts';
-import { appendRawRecords, createKafka, provisionTopics, type Kafka } from '@carts/event-log';
+import { appendRawRecords, createKafka, LogAdmin, provisionTopics, type Kafka } from '@carts/event-log';
 import { dropDatabase, ensureDatabase, parseDatabaseUrl } from '@carts/infra';
-import { createDataSource, migrate } from '@carts/read-model';
+import { createDataSource, migrate, projectionStatuses, PROJECTIONS } from '@carts/read-model';
 import type { DataSource } from 'typeorm';
 import { assertTestDatabase } from './test-infra';
+import { waitFor } from './wait-for';
 
 /**
  * A suite's own database and topic prefix inside the run's (which global set-up made): suites that
@@ -18,6 +19,11 @@ export interface IsolatedEnv {
   readonly topic: string;
   readonly kafka: Kafka;
   readonly ds: DataSource;
+  readonly admin: LogAdmin;
+  /** Records every projection's active generation (and any rebuild) has still to read. */
+  lag(): Promise<number>;
+  /** Waits for the point where every projection has read the whole log (lag 0). */
+  caughtUp(timeoutMs?: number): Promise<void>;
   /** Appends well-formed events, keyed by cart id, as the write side would. */
   appendEvents(events: readonly EventEnvelope[]): Promise<void>;
   dispose(): Promise<void>;
@@ -35,10 +41,19 @@ export async function isolatedEnv(name: string, extra: Record<string, string> = 
   const ds = await createDataSource(databaseUrl, 4, `test-${name}`).initialize();
   const kafka = createKafka(config.kafka, `test-${name}`);
   const topic = topicNames(config.kafka.topicPrefix).events;
+  const admin = new LogAdmin(kafka);
+  const lag = async () => {
+    const statuses = await projectionStatuses(ds, PROJECTIONS.map((p) => p.name), topic, await admin.endOffsets(topic));
+    return statuses.reduce((sum, s) => sum + s.lag + (s.rebuild?.lag ?? 0) + (s.activeGeneration === null ? 1 : 0), 0);
+  };
   return {
-    name, env, config, topic, kafka, ds,
+    name, env, config, topic, kafka, ds, admin, lag,
     appendEvents: (events) => appendRawRecords(kafka, topic, events.map((e) => ({ key: e.cartId, value: encodeEvent(e) }))),
+    async caughtUp(timeoutMs = 60_000) {
+      await waitFor(lag, (n) => n === 0, { timeoutMs, intervalMs: 200, what: `${name}: every projection caught up with the log` });
+    },
     async dispose() {
+      await admin.close().catch(() => undefined);
       await ds.destroy().catch(() => undefined);
       if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(databaseUrl).catch(() => undefined);
     },
