@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { envelope, encodeEvent, type EventEnvelope } from '@carts/contracts';
+import type { CartEvent } from '@carts/domain';
+import { appendRawRecords, type RawRecord } from '@carts/event-log';
+import type { DeadLetterView, ProjectionStatus } from '@carts/read-model';
+import { generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+
+const at = (cartId: string, version: number) => ({
+  eventId: randomUUID(), cartId, version, occurredAt: new Date(Date.UTC(2026, 1, 1, 0, 0, version)).toISOString(), commandId: 'cmd', correlationId: 'cmd',
+});
+const event = (cartId: string, version: number, e: CartEvent): RawRecord => ({ key: cartId, value: encodeEvent(envelope(e, at(cartId, version))) });
+const created = (cartId: string, version = 1) => event(cartId, version, { type: 'CartCreated', data: { customerId: 'poison-tester' } });
+const added = (cartId: string, version: number, sku: string, quantity = 1) =>
+  event(cartId, version, { type: 'ItemAdded', data: { sku, name: `Item ${sku}`, quantity, unitPrice: 250, currency: 'EUR', lineQuantity: quantity } });
+const raw = (cartId: string, version: number, type: string, schemaVersion: number, data: unknown): RawRecord =>
+  ({ key: cartId, value: JSON.stringify({ ...at(cartId, version), type, schemaVersion, data }) });
+
+/**
+ * Poison records never block a partition and are never silently dropped: they are parked with the
+ * error, later events of the same cart are parked behind them (so that cart's order holds), and
+ * everything else keeps flowing. Unknown event types are skipped and counted; old schema versions
+ * are upcast. `cartctl dlq retry` re-applies parked records in order once they can be applied.
+ */
+describe('poison records, unknown events and dead letters', () => {
+  let stack: IsolatedEnv;
+  let projector: ServiceProcess | undefined;
+  let query: ServiceProcess;
+
+  beforeAll(async () => {
+    stack = await isolatedEnv('poison', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
+    [projector, query] = await Promise.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('query-service', stack.env)]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([projector?.stop(), query?.stop()]);
+    await stack?.dispose();
+  });
+
+  const cart = (cartId: string) => http<{ version: number; customerId: string; items: { sku: string; quantity: number }[] }>('GET', `${query.url}/carts/${cartId}`);
+  const parked = async (projection?: string): Promise<DeadLetterView[]> => {
+    const result = await runCartctl(['dlq', 'list', '--json', ...(projection ? ['--projection', projection] : [])], stack.env);
+    expect(result.code).toBe(0);
+    return JSON.parse(result.stdout);
+  };
+
+  it('parks malformed records with the later events of their cart, keeps the rest flowing, skips unknown types, upcasts old versions', async () => {
+    const [p, q, r, z] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const background = generateCartEvents({ seed: 5, events: 2000 }).map((e) => ({ key: e.cartId, value: encodeEvent(e) }));
+    await appendRawRecords(stack.kafka, stack.topic, [
+      ...background.slice(0, 1000),
+      created(p), { key: p, value: '{"type": "ItemAdded", not json' }, added(p, 2, 'SKU-A'),
+      created(q), raw(q, 2, 'ItemAdded', 1, { sku: 'SKU-Q', name: 'Q', quantity: 'two', unitPrice: 1, currency: 'EUR', lineQuantity: 2 }), added(q, 3, 'SKU-Q'),
+      raw(r, 1, 'CartCreated', 1, { customer: 'legacy-customer' }), raw(r, 2, 'CartGiftWrapped', 1, { paper: 'gold' }), added(r, 3, 'SKU-B', 2),
+      { key: z, value: null },
+      ...background.slice(1000),
+    ]);
+    await stack.caughtUp();
+
+    const lastVersions = new Map(generateCartEvents({ seed: 5, events: 2000 }).map((e: EventEnvelope) => [e.cartId, e.version]));
+    const rows: { cart_id: string; version: number }[] = await stack.ds.query(`SELECT cart_id, version FROM cart_details WHERE cart_id = ANY($1::uuid[])`, [[...lastVersions.keys()]]);
+    expect(new Map(rows.map((x) => [x.cart_id, x.version]))).toEqual(lastVersions);
+    expect((await cart(r)).body).toMatchObject({ customerId: 'legacy-customer', version: 3, items: [{ sku: 'SKU-B', quantity: 2 }] });
+    expect((await cart(p)).body).toMatchObject({ version: 1, items: [] });
+    expect((await cart(q)).body).toMatchObject({ version: 1 });
+
+    const statuses = (await http<{ projections: ProjectionStatus[] }>('GET', `${query.url}/projections`)).body.projections;
+    expect(statuses.map((s) => [s.name, s.unknownSkipped, s.parked, s.lag])).toEqual([['cart-details', 1, 5, 0], ['customer-carts', 1, 5, 0], ['product-activity', 1, 5, 0]]);
+    const letters = await parked('cart-details');
+    const byCart = (rows: (string | null)[][]) => rows.map((x) => x.join(' | ')).sort();
+    expect(byCart(letters.map((d) => [d.cartId, d.kind, d.reason]))).toEqual(byCart([
+      [p, 'poison', 'value is not valid JSON'], [p, 'blocked', 'an earlier event of this cart is parked'],
+      [q, 'poison', 'ItemAdded field "data.quantity" is missing or invalid'], [q, 'blocked', 'an earlier event of this cart is parked'],
+      [z, 'poison', 'record has no value'],
+    ]));
+    // Log order within each cart: the poison first, what was parked behind it after.
+    for (const id of [p, q]) expect(letters.filter((d) => d.cartId === id).map((d) => d.kind)).toEqual(['poison', 'blocked']);
+
+    const retried = await runCartctl(['dlq', 'retry'], stack.env);
+    expect(retried.stdout).toContain('cart-details g1: 0 re-applied, 5 still parked');
+    expect(retried.stdout).toMatch(/value is not valid JSON \(if it can never be read: cartctl dlq skip \d+\)/);
+
+    for (const poison of (await parked()).filter((d) => d.cartId === p && d.kind === 'poison')) {
+      expect((await runCartctl(['dlq', 'skip', poison.id], stack.env)).code).toBe(0);
+    }
+    const afterSkip = await runCartctl(['dlq', 'retry'], stack.env);
+    expect(afterSkip.stdout).toContain('cart-details g1: 1 re-applied, 3 still parked');
+    expect((await cart(p)).body).toMatchObject({ version: 2, items: [{ sku: 'SKU-A', quantity: 1 }] });
+    expect((await parked()).map((d) => d.cartId)).not.toContain(p);
+
+    await appendRawRecords(stack.kafka, stack.topic, [added(p, 3, 'SKU-C')]);
+    expect((await http('GET', `${query.url}/carts/${p}?minVersion=3&waitMs=10000`)).status).toBe(200);
+  });
+
+  it('a handler error parks that cart in the failing projection only; dlq retry applies it in order after the fix', async () => {
+    await projector!.stop();
+    projector = await ServiceProcess.start('projector', { ...stack.env, PROJECTION_FAIL_ON_SKU: 'FAULTY' });
+    const [s, t] = [randomUUID(), randomUUID()];
+    await appendRawRecords(stack.kafka, stack.topic, [
+      created(s), added(s, 2, 'FAULTY', 2), added(s, 3, 'OK-1'), event(s, 4, { type: 'ItemQuantityChanged', data: { sku: 'FAULTY', quantity: 3, previousQuantity: 2 } }),
+      created(t), added(t, 2, 'OK-2'),
+    ]);
+    await stack.caughtUp();
+    expect((await cart(s)).body).toMatchObject({ version: 1 });
+    expect((await cart(t)).body).toMatchObject({ version: 2 });
+    const [listed] = await stack.ds.query(`SELECT version FROM customer_carts WHERE cart_id = $1`, [s]);
+    expect(listed).toEqual({ version: 4 });
+    const letters = (await parked('cart-details')).filter((d) => d.cartId === s);
+    expect(letters.map((d) => d.kind)).toEqual(['poison', 'blocked', 'blocked']);
+    expect(letters[0].reason).toContain('projection error: injected fault');
+
+    await projector!.stop();
+    projector = await ServiceProcess.start('projector', stack.env);
+    const retried = await runCartctl(['dlq', 'retry', '--projection', 'cart-details', '--cart', s], stack.env);
+    expect(retried.stdout).toContain('cart-details g1: 3 re-applied, 0 still parked');
+    expect((await cart(s)).body).toMatchObject({ version: 4, items: [{ sku: 'FAULTY', quantity: 3 }, { sku: 'OK-1', quantity: 1 }] });
+    expect((await parked('cart-details')).filter((d) => d.cartId === s)).toEqual([]);
+  });
+});
