@@ -24,6 +24,22 @@ export interface PartitionWriterHandler {
   handle(partition: number, records: readonly LogRecord[]): WriterStep;
 }
 
+/**
+ * What a failed batch is rethrown as. kafkajs stops a consumer for good when eachBatch throws a
+ * non-retriable error (a fenced producer's INVALID_PRODUCER_EPOCH is one), which would leave this
+ * instance out of the group forever; losing one partition is recoverable: re-fetch and re-acquire.
+ */
+export class PartitionBatchError extends Error {
+  readonly retriable = true;
+  constructor(readonly partition: number, override readonly cause: Error) {
+    super(`partition ${partition}: ${cause.message}`);
+    this.name = 'PartitionBatchError';
+  }
+}
+
+/** Group errors kafkajs handles itself (by rejoining) when they leave eachBatch untouched. */
+const GROUP_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
 export interface PartitionWriterOptions {
   readonly groupId: string;
   readonly inputTopic: string;
@@ -86,7 +102,17 @@ export class PartitionWriter {
     await this.admin.disconnect();
   }
 
-  private async onBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    try {
+      await this.processBatch(payload);
+    } catch (error) {
+      const e = error as Error & { type?: string };
+      if (e.type && GROUP_ERRORS.has(e.type)) throw error;
+      throw new PartitionBatchError(payload.batch.partition, e);
+    }
+  }
+
+  private async processBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
     const producer = await this.acquire(partition, heartbeat);
     // The group may hand us commands another owner already processed (see acquire): skip them.
