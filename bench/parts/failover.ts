@@ -1,0 +1,112 @@
+import { partitionForKey } from '@carts/event-log';
+import { addItem, createCarts } from '../lib/carts-api';
+import type { BenchContext } from '../lib/context';
+import { startService, type BenchService } from '../lib/stack';
+import { sleep } from '../lib/stats';
+import { ensureLog } from './rebuild';
+
+export interface Takeover {
+  /** From the signal until a command on every moved partition succeeded through the survivor. */
+  readonly allPartitionsMs: number;
+  readonly firstPartitionMs: number;
+  /** From the signal until the old owner's process was gone. */
+  readonly exitMs: number;
+  /** From the signal until the survivor logged its new assignment (failure detection + rebalance). */
+  readonly rebalanceMs: number | null;
+  /** The survivor's own "partition p restored … in N ms" figures for the moved partitions. */
+  readonly restoreMs: number[];
+  readonly restoredEvents: number;
+  readonly partitions: number[];
+}
+
+export interface FailoverResults {
+  readonly events: number;
+  readonly sessionTimeoutMs: number;
+  /** kill -9 of an instance: the Kafka session timeout must expire before anyone takes over. */
+  readonly crash: Takeover;
+  /** SIGTERM: the instance leaves the group at once, so this is takeover without failure detection. */
+  readonly planned: Takeover;
+}
+
+const SESSION_TIMEOUT_MS = 6000;
+const OWNS = /owns \S+ partitions \[([\d, ]*)\]/;
+const RESTORED = /partition (\d+) restored: \d+ carts, (\d+) events in (\d+) ms/;
+
+const ownedBy = (s: BenchService, since: number): number[] | null => {
+  const line = s.matching(OWNS, since).pop();
+  return line ? (OWNS.exec(line.text)?.[1] ?? '').split(',').filter((x) => x.trim() !== '').map(Number) : null;
+};
+
+/** Waits until the instances own disjoint sets of partitions covering all of them. */
+async function settled(instances: BenchService[], since: number, partitions: number): Promise<number[][]> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const owned = instances.map((s) => ownedBy(s, since) ?? []);
+    const all = owned.flat();
+    if (all.length === partitions && new Set(all).size === partitions && owned.every((o) => o.length > 0)) return owned;
+    if (Date.now() > deadline) throw new Error(`partitions did not settle: ${JSON.stringify(owned)}`);
+    await sleep(100);
+  }
+}
+
+/** One open cart per partition, created (and so every partition restored) through `via`. */
+async function cartPerPartition(via: BenchService, partitions: number): Promise<Map<number, string>> {
+  const byPartition = new Map<number, string>();
+  for (let round = 0; byPartition.size < partitions && round < 5; round++) {
+    for (const cartId of await createCarts(via.url, partitions * 8, 12)) byPartition.set(partitionForKey(cartId, partitions), cartId);
+  }
+  return byPartition;
+}
+
+async function measureTakeover(survivor: BenchService, carts: Map<number, string>, moved: number[], stop: () => Promise<void>): Promise<Takeover> {
+  const started = Date.now();
+  // Only once it is gone: a stopping instance still answers for its partitions until it has left.
+  await stop();
+  const exitMs = Date.now() - started;
+  const done = await Promise.all(moved.map(async (partition) => {
+    for (let attempt = 0; attempt < 10 && Date.now() - started < 180_000; attempt++) {
+      const answer = await addItem(survivor.url, carts.get(partition) as string, attempt).catch(() => null);
+      if (answer?.status === 200) return Date.now() - started;
+    }
+    throw new Error(`partition ${partition} was not taken over within 180 s`);
+  }));
+  const restored = survivor.matching(RESTORED, started).map((l) => RESTORED.exec(l.text) as RegExpExecArray).filter((m) => moved.includes(Number(m[1])));
+  const owns = survivor.matching(OWNS, started)[0];
+  return {
+    allPartitionsMs: Math.max(...done), firstPartitionMs: Math.min(...done), exitMs, rebalanceMs: owns ? owns.at - started : null,
+    restoreMs: restored.map((m) => Number(m[3])), restoredEvents: restored.reduce((s, m) => s + Number(m[2]), 0), partitions: moved,
+  };
+}
+
+/** Two command-service instances over the full log; one is killed (-9), later one is stopped (SIGTERM). */
+export async function runFailover(ctx: BenchContext): Promise<FailoverResults> {
+  const loaded = await ensureLog(ctx);
+  await ctx.stack.stop('command-service');
+  const env = { ...ctx.env.env, COMMAND_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS), COMMAND_TIMEOUT_MS: '60000' };
+  const partitions = ctx.env.config.kafka.partitions;
+  const instances: BenchService[] = [];
+  try {
+    const start = async (label: string) => {
+      const service = await startService('command-service', env, undefined, label);
+      instances.push(service);
+      return service;
+    };
+    const a = await start('command-a');
+    const bStarted = Date.now();
+    const b = await start('command-b');
+    const [ownedByA] = await settled([a, b], bStarted, partitions);
+    ctx.log(`failover: A owns [${ownedByA}], B the rest; restoring every partition (${loaded.totalRecords.toLocaleString('en-US')} records)`);
+    const carts = await cartPerPartition(a, partitions);
+    ctx.log('failover: kill -9 A');
+    const crash = await measureTakeover(b, carts, ownedByA, () => a.process.kill());
+    const cStarted = Date.now();
+    const c = await start('command-c');
+    const [ownedByC] = await settled([c, b], cStarted, partitions);
+    await Promise.all(ownedByC.map((p) => addItem(c.url, carts.get(p) as string)));
+    ctx.log(`failover: SIGTERM C (owns [${ownedByC}])`);
+    const planned = await measureTakeover(b, carts, ownedByC, () => c.process.stop());
+    return { events: loaded.totalRecords, sessionTimeoutMs: SESSION_TIMEOUT_MS, crash, planned };
+  } finally {
+    await Promise.all(instances.map((s) => s.process.stop().catch(() => undefined)));
+  }
+}

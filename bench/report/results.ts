@@ -1,0 +1,38 @@
+import type { Machine } from '../lib/machine';
+import type { Part, Sizes } from '../lib/options';
+import type { BaselineResults } from '../parts/baselines';
+import type { CommandResults } from '../parts/commands';
+import type { FailoverResults } from '../parts/failover';
+import type { LagResults } from '../parts/lag-probe';
+import type { QueryResults } from '../parts/queries';
+import type { RebuildResults } from '../parts/rebuild';
+
+/** Everything one run measured: written as bench/results/<timestamp>.json. */
+export interface BenchResults {
+  readonly run: string;
+  readonly startedAt: string;
+  finishedAt?: string;
+  readonly mode: 'quick' | 'full';
+  readonly command: string;
+  readonly parts: readonly Part[];
+  readonly sizes: Sizes;
+  readonly machine: Machine;
+  baselines?: BaselineResults;
+  commands?: CommandResults;
+  lag?: LagResults;
+  queries?: QueryResults;
+  rebuild?: RebuildResults;
+  failover?: FailoverResults;
+  /** Parts that failed, with the error: the run goes on with the others. */
+  failures: { part: Part; error: string }[];
+}
+
+export interface Row {
+  readonly part: string;
+  readonly metric: string;
+  readonly value: string;
+  readonly target: string;
+  readonly baseline: string;
+  /** null: no target for this line. */
+  readonly met: boolean | null;
+}
