@@ -24,7 +24,7 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
   private readonly logger = new Logger(ProjectionSupervisor.name);
   private readonly kafka: Kafka;
   private readonly projections: readonly ProjectionDefinition[];
-  private readonly running = new Map<string, ProjectionConsumer>();
+  private readonly running = new Map<string, { readonly consumer: ProjectionConsumer; readonly replay: string | null }>();
   private timer?: NodeJS.Timeout;
   private reconciling = Promise.resolve();
   private started = false;
@@ -50,7 +50,7 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
     clearInterval(this.timer);
     this.started = false;
     await this.reconciling;
-    await Promise.all([...this.running.values()].map((consumer) => consumer.stop()));
+    await Promise.all([...this.running.values()].map((r) => r.consumer.stop()));
     this.running.clear();
   }
 
@@ -65,25 +65,27 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
     this.started = true;
   }
 
-  /** An in-place rebuild resets a generation's positions: a new key restarts its consumer, which then seeks to them. */
   private key(g: LiveGeneration): string {
-    return `${g.projection}@g${g.generation}${g.replayStartedAt ? ` (replay ${g.replayStartedAt})` : ''}`;
+    return `${g.projection}@g${g.generation}`;
   }
 
   private async reconcile(): Promise<void> {
     const wanted = (await liveGenerations(this.ds)).filter((g) => this.projections.some((p) => p.name === g.projection));
-    const wantedKeys = new Set(wanted.map((g) => this.key(g)));
-    for (const [key, consumer] of this.running) {
-      if (wantedKeys.has(key)) continue;
+    const byKey = new Map(wanted.map((g) => [this.key(g), g]));
+    for (const [key, r] of this.running) {
+      const g = byKey.get(key);
+      // An in-place rebuild reset this generation's positions: restart its consumer, which then seeks to them.
+      const replayed = g?.replayStartedAt && g.replayStartedAt !== r.replay;
+      if (g && !replayed) continue;
       this.running.delete(key);
-      await consumer.stop();
-      this.logger.log(`stopped ${key}`);
+      await r.consumer.stop();
+      this.logger.log(`stopped ${key}${replayed ? ' (in-place rebuild: restarting from the reset positions)' : ''}`);
     }
     for (const g of wanted) {
       const key = this.key(g);
       if (this.running.has(key)) continue;
       const consumer = this.consumerFor(g);
-      this.running.set(key, consumer);
+      this.running.set(key, { consumer, replay: g.replayStartedAt });
       await consumer.start();
       this.logger.log(`started ${key} (${g.state})`);
     }

@@ -114,7 +114,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     projections: {
       sessionTimeoutMs: int(env, 'PROJECTOR_SESSION_TIMEOUT_MS', 10_000, 1_000, 300_000),
       maxBatch: int(env, 'PROJECTOR_MAX_BATCH', 5000, 1, 50_000),
-      partitionConcurrency: int(env, 'PROJECTOR_PARTITION_CONCURRENCY', 3, 1, 64),
+      partitionConcurrency: int(env, 'PROJECTOR_PARTITION_CONCURRENCY', 6, 1, 64),
       faults: { wrongTotals: bool(env, 'PROJECTION_BUG_WRONG_TOTALS', false), failOnSku: optionalStr(env, 'PROJECTION_FAIL_ON_SKU') },
     },
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),

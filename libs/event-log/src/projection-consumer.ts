@@ -50,7 +50,10 @@ export class ProjectionConsumer {
       sessionTimeout,
       heartbeatInterval: Math.max(100, Math.min(3000, Math.floor(sessionTimeout / 4))),
       maxWaitTimeInMs: 100,
-      maxBytesPerPartition: 2 * 1024 * 1024,
+      // ~2,000 events per partition per fetch: large enough for bulk writes, small enough that a
+      // rebuild reading every partition at once stays well inside the projector's memory budget.
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 6 * 1024 * 1024,
       retry: { retries: 10 },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -76,7 +79,7 @@ export class ProjectionConsumer {
       autoCommit: true,
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
