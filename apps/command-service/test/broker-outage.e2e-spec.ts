@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureKafkaBroker, type KafkaBrokerHandle } from '@carts/infra';
+import { ServiceProcess, waitFor } from '@carts/testing';
+import { CartApi, correlation } from './support/cart-api';
+import { byCart, provision, readAllEvents, versionViolations } from './support/event-log';
+
+/**
+ * The broker goes away under a running command service. This file starts its OWN broker on
+ * another port (the shared one on 9092 serves other tests and engineers) and stops it.
+ */
+const PORT = 19292;
+const BROKERS = `127.0.0.1:${PORT}`;
+const PREFIX = 'outage.';
+const TIMEOUT_MS = 3000;
+const report = (line: string) => process.stderr.write(`[broker-outage] ${line}\n`);
+
+describe('broker stopped and restarted under a running command service', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'carts-outage-broker-'));
+  const log = (line: string) => report(line);
+  let broker: KafkaBrokerHandle | undefined;
+  let service: ServiceProcess | undefined;
+
+  beforeAll(async () => {
+    broker = await ensureKafkaBroker({ port: PORT, dataDir, log, heapMb: 384 });
+    expect(broker.startedHere).toBe(true); // never stop a broker someone else started
+    await provision(PREFIX, BROKERS);
+    service = await ServiceProcess.start('command-service', {
+      KAFKA_BROKERS: BROKERS, KAFKA_TOPIC_PREFIX: PREFIX, COMMAND_TIMEOUT_MS: String(TIMEOUT_MS), COMMAND_SESSION_TIMEOUT_MS: '6000',
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await broker?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 503 with Retry-After within the timeout while the broker is down, then recovers without a restart', async () => {
+    const api = new CartApi(service!.url);
+    const cartId = await api.newCart();
+    expect((await api.addItem(cartId)).status).toBe(200);
+
+    await broker!.stop();
+    const refused: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const headers = correlation();
+      const started = Date.now();
+      const r = await api.addItem(cartId, undefined, headers);
+      const elapsed = Date.now() - started;
+      expect(r.status).toBe(503);
+      expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ type: 'urn:carts:problem:service-unavailable', status: 503 });
+      expect(elapsed).toBeLessThanOrEqual(TIMEOUT_MS + 500);
+      refused.push(headers['x-correlation-id']);
+      report(`503 after ${elapsed} ms: ${(r.body as unknown as { detail: string }).detail}`);
+    }
+
+    const restarted = Date.now();
+    broker = await ensureKafkaBroker({ port: PORT, dataDir, log, heapMb: 384 });
+    const recovered = await waitFor(() => api.addItem(cartId), (r) => r.status === 200, { timeoutMs: 90_000, intervalMs: 500, what: 'a 200 once the broker is back' });
+    report(`recovered ${Date.now() - restarted} ms after the broker restart began (same pid ${service!.pid})`);
+    expect(service!.child.exitCode).toBeNull();
+
+    const events = await readAllEvents(PREFIX, BROKERS);
+    expect(versionViolations(events)).toEqual([]);
+    const cart = byCart(events).get(cartId)!;
+    expect(cart.at(-1)!.version).toBe(recovered.body.version);
+    // A command answered 503 appends nothing, not even once the broker is back.
+    expect(cart.filter((e) => refused.includes(e.correlationId))).toEqual([]);
+  });
+});
