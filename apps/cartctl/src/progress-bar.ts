@@ -15,6 +15,7 @@ const NON_TTY_EVERY_MS = 2000;
 export class ProgressBar {
   private readonly samples: Sample[] = [];
   private lastPrinted = 0;
+  private lastText = '';
   private readonly started = Date.now();
   private firstDone: number | null = null;
 
@@ -29,6 +30,7 @@ export class ProgressBar {
     else if (now - this.lastPrinted >= NON_TTY_EVERY_MS) {
       this.stream.write(`${text}\n`);
       this.lastPrinted = now;
+      this.lastText = text;
     }
   }
 
@@ -48,7 +50,8 @@ export class ProgressBar {
 
   finish(done: number, total: number): void {
     const text = this.render(done, total);
-    this.stream.write(this.stream.isTTY ? `\r${text}\x1b[K\n` : `${text}\n`);
+    if (this.stream.isTTY) this.stream.write(`\r${text}\x1b[K\n`);
+    else if (text !== this.lastText) this.stream.write(`${text}\n`);
   }
 
   private render(done: number, total: number): string {

@@ -36,7 +36,9 @@ export class CartDetailsReader {
     const r = rows[0];
     if (!r) return null;
     return {
-      cartId: r.cart_id, customerId: r.customer_id, status: r.status, currency: r.currency, items: r.lines,
+      cartId: r.cart_id, customerId: r.customer_id, status: r.status, currency: r.currency,
+      // jsonb does not keep key order; answer the documented field order.
+      items: r.lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantity, unitPrice: l.unitPrice, lineTotal: l.lineTotal })),
       itemCount: r.item_count, total: Number(r.total), version: r.version, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
     };
   }
