@@ -41,6 +41,8 @@ export class ProjectionConsumer {
   private readonly consumer: Consumer;
   private positions: Promise<Map<number, bigint>> = Promise.resolve(new Map());
   private readonly markerWrites = new Map<number, Promise<void>>();
+  /** Partitions we sought back to a position after a fetch started past it. */
+  private readonly reseeks = new Map<number, bigint>();
   private assigned: number[] = [];
 
   constructor(kafka: Kafka, private readonly options: ProjectionConsumerOptions, private readonly sink: ProjectionSink) {
@@ -64,7 +66,9 @@ export class ProjectionConsumer {
     // A fetch holding only transaction markers (or aborted records) never reaches eachBatch; the
     // stored position must still move past it, or the lag would never reach 0.
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0 && payload.firstOffset !== null) this.skipMarkers(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
+      if (payload.batchSize === 0 && payload.firstOffset !== null) {
+        this.skipMarkers(payload.topic, payload.partition, BigInt(payload.firstOffset), BigInt(payload.lastOffset) + 1n);
+      }
     });
   }
 
@@ -104,6 +108,10 @@ export class ProjectionConsumer {
     await this.markerWrites.get(batch.partition);
     const max = this.options.maxRecordsPerWrite ?? 5000;
     let from = positions.get(batch.partition) ?? 0n;
+    // firstOffset() counts transaction markers too: on a log that is never compacted, a fetch made
+    // from our position starts exactly there. Later means records we have not seen.
+    const first = batch.firstOffset();
+    if (first !== null && BigInt(first) > from) return this.onGap(batch.partition, from, BigInt(first), pause);
     const fresh = batch.messages.filter((m) => BigInt(m.offset) >= from);
     // Past the batch's last offset, trailing transaction markers included.
     const batchEnd = BigInt(batch.lastOffset()) + 1n;
@@ -137,6 +145,7 @@ export class ProjectionConsumer {
     const positions = await this.positions;
     if (outcome.kind === 'applied') {
       positions.set(partition, next);
+      this.reseeks.delete(partition);
       return true;
     }
     if (outcome.kind === 'moved') {
@@ -149,12 +158,27 @@ export class ProjectionConsumer {
     return false;
   }
 
-  private skipMarkers(topic: string, partition: number, next: bigint): void {
+  /**
+   * A fetch that started past our position (e.g. from the group's Kafka offset, before our seek to
+   * the stored one landed): go back. If the log itself no longer holds that offset (retention
+   * deleted it), stop this partition loudly rather than skip events.
+   */
+  private onGap(partition: number, from: bigint, first: bigint, pause: () => void): void {
+    if (this.reseeks.get(partition) === from) {
+      this.logger.error(`${this.options.groupId} p${partition}: needs offset ${from} but the log continues at ${first}: records are missing (deleted by retention?); partition paused, rebuild from a complete log`);
+      pause();
+      return;
+    }
+    this.reseeks.set(partition, from);
+    this.consumer.seek({ topic: this.options.topic, partition, offset: from.toString() });
+  }
+
+  private skipMarkers(topic: string, partition: number, first: bigint, next: bigint): void {
     const previous = this.markerWrites.get(partition) ?? Promise.resolve();
     const write = previous.then(async () => {
       const positions = await this.positions;
       const from = positions.get(partition);
-      if (from === undefined || next <= from) return;
+      if (from === undefined || next <= from || first > from) return;
       const outcome = await this.sink.apply(topic, partition, [], from, next);
       if (outcome.kind === 'applied' && positions.get(partition) === from) positions.set(partition, next);
     }).catch((error) => this.logger.warn(`${this.options.groupId} p${partition}: could not move past transaction markers: ${error}`));
