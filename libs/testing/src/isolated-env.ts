@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig, type AppConfig } from '@carts/config';
 import { encodeEvent, topicNames, type EventEnvelope } from '@carts/contracts';
 import { appendRawRecords, createKafka, LogAdmin, provisionTopics, type Kafka } from '@carts/event-log';
@@ -32,8 +33,10 @@ export interface IsolatedEnv {
 export async function isolatedEnv(name: string, extra: Record<string, string> = {}): Promise<IsolatedEnv> {
   const runUrl = assertTestDatabase(process.env.DATABASE_URL);
   const parsed = parseDatabaseUrl(runUrl);
-  const databaseUrl = parsed.on(`${parsed.database}_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`);
-  const env = { DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${name}.`, ...extra };
+  // A random part as well: another suite may pick the same name (it happened), and must not share our log.
+  const unique = `${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
+  const databaseUrl = parsed.on(`${parsed.database}_${unique}`);
+  const env = { DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${unique}.`, ...extra };
   const config = loadConfig({ ...process.env, ...env });
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl);
