@@ -8,6 +8,7 @@ export * from './reply-listener';
 export * from './projection-consumer';
 export * from './transactions';
 export * from './group-inspection';
+export * from './writer-progress';
 export type { Kafka } from 'kafkajs';
 export * from './log-admin';
 export * from './raw-records';

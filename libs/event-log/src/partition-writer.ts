@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { toLogRecord, type LogRecord } from './partition-reader';
-import { withConcurrentTransactionRetry } from './transactions';
+import { WRITER_PROGRESS_KEY, encodeWriterProgress } from './writer-progress';
 
 export interface OutboundRecord {
   readonly topic: string;
@@ -17,9 +17,18 @@ export interface WriterStep {
   readonly committed: () => void;
 }
 
+export interface RestoredPartition {
+  /** The last progress record found in the progress topic's partition (see writer-progress.ts), if any. */
+  readonly nextInputOffset: bigint | null;
+}
+
 export interface PartitionWriterHandler {
-  /** The partition's producer has fenced every earlier owner and no transaction of theirs is pending: restore its state now. */
-  acquire(partition: number, heartbeat: () => Promise<void>): Promise<void>;
+  /**
+   * The partition's producer has fenced every earlier owner and no transaction of theirs is
+   * pending: restore its state now, including the last WRITER_PROGRESS_KEY record of the
+   * progress topic's partition.
+   */
+  acquire(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition>;
   release(partition: number): void;
   handle(partition: number, records: readonly LogRecord[]): WriterStep;
 }
@@ -52,6 +61,8 @@ export interface PartitionWriterOptions {
   readonly groupId: string;
   readonly inputTopic: string;
   readonly transactionalIdPrefix: string;
+  /** Compacted topic, partitioned like the input, that receives a progress record per transaction. */
+  readonly progressTopic: string;
   readonly maxBatch: number;
   readonly sessionTimeoutMs?: number;
 }
@@ -59,16 +70,19 @@ export interface PartitionWriterOptions {
 /**
  * One writer per partition, the way Kafka Streams does it: the group owns the input partitions,
  * and each owned partition has its own transactional producer (`<prefix>-<partition>`). Output
- * records and the consumed input offset commit in one transaction, so a stale owner that wakes up
- * after a rebalance is fenced by the broker and nothing is applied twice.
+ * records and the writer's progress (next input offset) commit in one transaction, so a stale
+ * owner that wakes up after a rebalance is fenced by the broker and nothing is applied twice.
+ * The consumer group's offsets are committed too, outside transactions, about once a second:
+ * a starting point and what lag tools show, never what decides which commands are done.
  */
 export class PartitionWriter {
   private readonly logger = new Logger(PartitionWriter.name);
   private readonly consumer: Consumer;
   private readonly admin: Admin;
   private readonly producers = new Map<number, Producer>();
-  /** Per owned partition: the input offset committed when we fenced it; anything below is done. */
+  /** Per owned partition: the next input offset the previous owner left when we fenced it; anything below is done. */
   private readonly floors = new Map<number, bigint>();
+  private readonly hintedAt = new Map<number, number>();
   private assigned: number[] = [];
 
   constructor(private readonly kafka: Kafka, private readonly options: PartitionWriterOptions, private readonly handler: PartitionWriterHandler) {
@@ -120,7 +134,7 @@ export class PartitionWriter {
     }
   }
 
-  private async processBatch({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async processBatch({ batch, heartbeat, resolveOffset, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
     const producer = await this.acquire(partition, heartbeat);
     // The group may hand us commands another owner already processed (see acquire): skip them.
@@ -134,7 +148,17 @@ export class PartitionWriter {
       step.committed();
       resolveOffset(last);
       await heartbeat();
+      await this.commitGroupOffset(partition, BigInt(last) + 1n, commitOffsetsIfNecessary);
     }
+  }
+
+  /** The group offset, outside the transaction and at most once a second per partition. */
+  private async commitGroupOffset(partition: number, next: bigint, commit: EachBatchPayload['commitOffsetsIfNecessary']): Promise<void> {
+    if (Date.now() - (this.hintedAt.get(partition) ?? 0) < 1000) return;
+    this.hintedAt.set(partition, Date.now());
+    await commit({ topics: [{ topic: this.options.inputTopic, partitions: [{ partition, offset: next.toString() }] }] }).catch((error: Error & { type?: string }) => {
+      if (error.type && GROUP_ERRORS.has(error.type)) throw error;
+    });
   }
 
   private async process(producer: Producer, partition: number, topic: string, slice: KafkaMessage[], last: string): Promise<WriterStep> {
@@ -153,19 +177,16 @@ export class PartitionWriter {
   }
 
   private async commit(producer: Producer, records: readonly OutboundRecord[], partition: number, lastOffset: string): Promise<void> {
+    const progress: OutboundRecord = { topic: this.options.progressTopic, partition, key: WRITER_PROGRESS_KEY, value: encodeWriterProgress(BigInt(lastOffset) + 1n) };
+    const byTopic = new Map<string, { key: string; value: Buffer; partition: number }[]>();
+    for (const r of [...records, progress]) {
+      const list = byTopic.get(r.topic) ?? [];
+      list.push({ key: r.key, value: r.value, partition: r.partition });
+      byTopic.set(r.topic, list);
+    }
     const transaction = await producer.transaction();
     try {
-      const byTopic = new Map<string, { key: string; value: Buffer; partition: number }[]>();
-      for (const r of records) {
-        const list = byTopic.get(r.topic) ?? [];
-        list.push({ key: r.key, value: r.value, partition: r.partition });
-        byTopic.set(r.topic, list);
-      }
-      if (byTopic.size > 0) {
-        await transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
-      }
-      const offsets = { consumerGroupId: this.options.groupId, topics: [{ topic: this.options.inputTopic, partitions: [{ partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] };
-      await withConcurrentTransactionRetry(() => transaction.sendOffsets(offsets));
+      await transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
@@ -179,9 +200,10 @@ export class PartitionWriter {
    *    owner's open transaction and waits for one that is already committing. kafkajs only sends
    *    it on the first `transaction()` (connect() asks for a plain idempotent id), hence the
    *    empty transaction, which sends nothing else;
-   * 2. read the input offset committed by then: it is stable now, whereas the offset the
-   *    consumer group gave us may predate the old owner's last commit (no KIP-447 in kafkajs);
-   * 3. restore the partition's state from the log, which nobody else can extend any more.
+   * 2. restore the partition's state from the log, which nobody else can extend any more, and
+   *    with it the progress record: where the previous owner stopped. The consumer group's offset
+   *    may be older (it is committed about once a second, and kafkajs has no KIP-447 to wait for
+   *    pending ones); it is only the fallback when there is no progress record yet.
    */
   private async acquire(partition: number, heartbeat: () => Promise<void>): Promise<Producer> {
     const existing = this.producers.get(partition);
@@ -197,9 +219,8 @@ export class PartitionWriter {
     try {
       await producer.connect();
       await (await producer.transaction()).abort();
-      const floor = await this.committedOffset(partition);
-      await this.handler.acquire(partition, heartbeat);
-      this.floors.set(partition, floor);
+      const restored = await this.handler.acquire(partition, heartbeat);
+      this.floors.set(partition, restored.nextInputOffset ?? (await this.committedOffset(partition)));
     } catch (error) {
       this.handler.release(partition);
       await producer.disconnect().catch(() => undefined);
@@ -219,6 +240,7 @@ export class PartitionWriter {
     const producer = this.producers.get(partition);
     this.producers.delete(partition);
     this.floors.delete(partition);
+    this.hintedAt.delete(partition);
     this.handler.release(partition);
     await producer?.disconnect().catch(() => undefined);
   }

@@ -25,7 +25,7 @@ async function handlerWith(history: CartEvent[], idempotency: IdempotencyRecord[
     load: async () => {
       const state = new PartitionState(86_400_000);
       history.forEach((event, i) => state.restoreEvent(encodeEvent(envelope(event, { eventId: `old-${i}`, cartId: CART, version: i + 1, occurredAt: NOW.toISOString(), commandId: 'old', correlationId: 'old' }))));
-      idempotency.forEach((r) => state.restoreIdempotency(encodeJson(r), NOW.getTime()));
+      idempotency.forEach((r) => state.restoreIdempotency(`${r.cartId}/${r.key}`, encodeJson(r), NOW.getTime()));
       return state;
     },
   };

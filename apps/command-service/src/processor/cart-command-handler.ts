@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { envelope, encodeEvent, encodeJson, decodeJson, isCommandMessage, idempotencyRecordKey,
   type CommandMessage, type CommandReply, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
-import type { LogRecord, OutboundRecord, PartitionWriterHandler, WriterStep } from '@carts/event-log';
+import type { LogRecord, OutboundRecord, PartitionWriterHandler, RestoredPartition, WriterStep } from '@carts/event-log';
 import { decideCommand } from './command-decision';
 import type { CartEntry, PartitionState } from './partition-state';
 import type { PartitionStateLoader } from './partition-state-loader';
@@ -11,8 +11,8 @@ export interface IdGenerator { next(): string }
 
 /**
  * The generic write path for one partition: load state → decide → append. Events, the reply and
- * the idempotency record leave in one Kafka transaction (see PartitionWriter); the in-memory state
- * only moves forward once that transaction has committed.
+ * the idempotency record leave in one Kafka transaction with the writer's progress (see
+ * PartitionWriter); the in-memory state only moves forward once that transaction has committed.
  */
 export class CartCommandHandler implements PartitionWriterHandler {
   private readonly logger = new Logger('CommandProcessor');
@@ -30,11 +30,12 @@ export class CartCommandHandler implements PartitionWriterHandler {
     return [...this.partitions.keys()];
   }
 
-  async acquire(partition: number, heartbeat: () => Promise<void>): Promise<void> {
+  async acquire(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition> {
     const started = Date.now();
     const state = await this.loader.load(partition, heartbeat);
     this.partitions.set(partition, state);
     this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms`);
+    return { nextInputOffset: state.writerProgress };
   }
 
   release(partition: number): void {

@@ -22,6 +22,7 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
       groupId: CONSUMER_GROUPS.commandProcessor(prefix),
       inputTopic: topics.commands,
       transactionalIdPrefix: `${prefix}cart-command-processor`,
+      progressTopic: topics.idempotency,
       maxBatch: config.commands.maxBatch,
       sessionTimeoutMs: config.commands.sessionTimeoutMs,
     }, this.handler);

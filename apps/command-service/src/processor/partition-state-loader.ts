@@ -10,6 +10,7 @@ export interface PartitionStateLoader {
 /**
  * Rebuilds a partition's state from `cart-events` and `cart-idempotency` partition p, read
  * committed, to the end they have once the partition is fenced (nobody else can extend them).
+ * `cart-idempotency` also holds the writer's progress record (next command offset).
  */
 export class KafkaPartitionStateLoader implements PartitionStateLoader {
   constructor(
@@ -26,7 +27,7 @@ export class KafkaPartitionStateLoader implements PartitionStateLoader {
     await readPartitionsToEnd(this.kafka, specs, async (records) => {
       for (const r of records) {
         if (r.topic === this.topics.events) state.restoreEvent(r.value);
-        else state.restoreIdempotency(r.value, now);
+        else state.restoreIdempotency(r.key, r.value, now);
       }
       await heartbeat();
     });

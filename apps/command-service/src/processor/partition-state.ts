@@ -1,5 +1,6 @@
 import { evolve, initialState, type CartState } from '@carts/domain';
 import { decodeEvent, toDomainEvent, type IdempotencyRecord } from '@carts/contracts';
+import { WRITER_PROGRESS_KEY, decodeWriterProgress } from '@carts/event-log';
 
 export interface CartEntry {
   readonly state: CartState;
@@ -17,6 +18,8 @@ export class PartitionState {
   readonly carts = new Map<string, CartEntry>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   eventsRestored = 0;
+  /** The command processor's progress record (next command offset), found among the idempotency records. */
+  writerProgress: bigint | null = null;
 
   constructor(private readonly idempotencyRetentionMs: number) {}
 
@@ -45,7 +48,11 @@ export class PartitionState {
     this.eventsRestored++;
   }
 
-  restoreIdempotency(value: Buffer | null, now: number): void {
+  restoreIdempotency(key: string | null, value: Buffer | null, now: number): void {
+    if (key === WRITER_PROGRESS_KEY) {
+      this.writerProgress = decodeWriterProgress(value) ?? this.writerProgress;
+      return;
+    }
     if (value === null) return;
     try {
       const record = JSON.parse(value.toString()) as IdempotencyRecord;
