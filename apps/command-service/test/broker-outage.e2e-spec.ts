@@ -2,16 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureKafkaBroker, type KafkaBrokerHandle } from '@carts/infra';
-import { ServiceProcess, waitFor } from '@carts/testing';
+import { freePort, ServiceProcess, waitFor } from '@carts/testing';
 import { CartApi, correlation } from './support/cart-api';
 import { byCart, provision, readAllEvents, versionViolations } from './support/event-log';
 
 /**
  * The broker goes away under a running command service. This file starts its OWN broker on
- * another port (the shared one on 9092 serves other tests and engineers) and stops it.
+ * free ports (the shared one on 9092 serves other tests and engineers) and stops it.
  */
-const PORT = 19292;
-const BROKERS = `127.0.0.1:${PORT}`;
 const PREFIX = 'outage.';
 const TIMEOUT_MS = 3000;
 const report = (line: string) => process.stderr.write(`[broker-outage] ${line}\n`);
@@ -19,15 +17,20 @@ const report = (line: string) => process.stderr.write(`[broker-outage] ${line}\n
 describe('broker stopped and restarted under a running command service', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'carts-outage-broker-'));
   const log = (line: string) => report(line);
+  let ports: { port: number; controllerPort: number };
+  let brokers: string;
   let broker: KafkaBrokerHandle | undefined;
   let service: ServiceProcess | undefined;
+  const startBroker = () => ensureKafkaBroker({ ...ports, dataDir, log, heapMb: 384 });
 
   beforeAll(async () => {
-    broker = await ensureKafkaBroker({ port: PORT, dataDir, log, heapMb: 384 });
+    ports = { port: await freePort(), controllerPort: await freePort() };
+    brokers = `127.0.0.1:${ports.port}`;
+    broker = await startBroker();
     expect(broker.startedHere).toBe(true); // never stop a broker someone else started
-    await provision(PREFIX, BROKERS);
+    await provision(PREFIX, brokers);
     service = await ServiceProcess.start('command-service', {
-      KAFKA_BROKERS: BROKERS, KAFKA_TOPIC_PREFIX: PREFIX, COMMAND_TIMEOUT_MS: String(TIMEOUT_MS), COMMAND_SESSION_TIMEOUT_MS: '6000',
+      KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: PREFIX, COMMAND_TIMEOUT_MS: String(TIMEOUT_MS), COMMAND_SESSION_TIMEOUT_MS: '6000',
     });
   }, 180_000);
 
@@ -59,12 +62,12 @@ describe('broker stopped and restarted under a running command service', () => {
     }
 
     const restarted = Date.now();
-    broker = await ensureKafkaBroker({ port: PORT, dataDir, log, heapMb: 384 });
+    broker = await startBroker();
     const recovered = await waitFor(() => api.addItem(cartId), (r) => r.status === 200, { timeoutMs: 90_000, intervalMs: 500, what: 'a 200 once the broker is back' });
     report(`recovered ${Date.now() - restarted} ms after the broker restart began (same pid ${service!.pid})`);
     expect(service!.child.exitCode).toBeNull();
 
-    const events = await readAllEvents(PREFIX, BROKERS);
+    const events = await readAllEvents(PREFIX, brokers);
     expect(versionViolations(events)).toEqual([]);
     const cart = byCart(events).get(cartId)!;
     expect(cart.at(-1)!.version).toBe(recovered.body.version);
