@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { ensureKafkaBroker, type KafkaBrokerHandle } from '@carts/infra';
 import { freePort, ServiceProcess, waitFor } from '@carts/testing';
 import { CartApi, correlation } from './support/cart-api';
-import { byCart, provision, readAllEvents, versionViolations } from './support/event-log';
+import { byCart, isolatedPrefix, provision, readAllEvents, versionViolations } from './support/event-log';
 
 /**
  * The broker goes away under a running command service. This file starts its OWN broker on
  * free ports (the shared one on 9092 serves other tests and engineers) and stops it.
  */
-const PREFIX = 'outage.';
+const PREFIX = isolatedPrefix('outage');
 const TIMEOUT_MS = 3000;
 const report = (line: string) => process.stderr.write(`[broker-outage] ${line}\n`);
 

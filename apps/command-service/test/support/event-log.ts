@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@carts/config';
 import { topicNames } from '@carts/contracts';
 import { createKafka, endOffsets, provisionTopics, readPartitionsToEnd, type Kafka } from '@carts/event-log';
@@ -16,10 +17,11 @@ export interface LoggedEvent {
 
 /**
  * A topic prefix of its own for one test file, under the run's prefix (so global teardown still
- * deletes its topics): "the log gained nothing" can then be checked on whole topics.
+ * deletes its topics): "the log gained nothing" can then be checked on whole topics. The random
+ * part keeps two suites that pick the same name apart.
  */
 export function isolatedPrefix(name: string): string {
-  return `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${name}.`;
+  return `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${name}-${randomBytes(3).toString('hex')}.`;
 }
 
 export function kafkaFor(prefix: string, brokers?: string): Kafka {
