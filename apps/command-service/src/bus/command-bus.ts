@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { CartCommand } from '@carts/domain';
 import { encodeJson, decodeJson, type CommandMessage, type CommandOutcome, type CommandReply, type TopicNames } from '@carts/contracts';
@@ -28,7 +28,7 @@ interface Waiter {
  * the single writer's reply on this instance's reply partition.
  */
 @Injectable()
-export class CommandBus implements OnModuleInit, OnModuleDestroy {
+export class CommandBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CommandBus.name);
   private readonly producer: BatchingProducer;
   private readonly replies: ReplyListener;
@@ -51,7 +51,8 @@ export class CommandBus implements OnModuleInit, OnModuleDestroy {
     this.logger.log(`reading replies on partition ${this.replies.partition}`);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has closed, so requests still in flight get their replies first. */
+  async onApplicationShutdown(): Promise<void> {
     await this.replies.stop().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
