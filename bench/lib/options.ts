@@ -24,8 +24,8 @@ export interface BenchOptions {
   readonly profileDir?: string;
 }
 
-const FULL: Sizes = { baselineMessages: 300_000, upsertRows: 300_000, carts: 10_000, connections: 64, commandSeconds: 30, querySeconds: 20, logEvents: 1_000_000 };
-const QUICK: Sizes = { baselineMessages: 60_000, upsertRows: 60_000, carts: 10_000, connections: 64, commandSeconds: 8, querySeconds: 5, logEvents: 100_000 };
+const FULL: Sizes = { baselineMessages: 500_000, upsertRows: 300_000, carts: 10_000, connections: 64, commandSeconds: 30, querySeconds: 20, logEvents: 1_000_000 };
+const QUICK: Sizes = { baselineMessages: 150_000, upsertRows: 60_000, carts: 10_000, connections: 64, commandSeconds: 8, querySeconds: 5, logEvents: 100_000 };
 
 export const USAGE = `usage: npm run bench -- [part ...] [--quick] [--docs] [--profile <dir>] [--events <n>] [--seconds <n>]
 parts: ${PARTS.join(', ')} (default: all, in that order)

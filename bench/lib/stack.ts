@@ -56,6 +56,9 @@ export class BenchService {
   }
 }
 
+/** pid → service name, for CPU accounting. */
+export const pidsOf = (services: readonly BenchService[]): Map<number, string> => new Map(services.map((s) => [s.pid, s.process.name]));
+
 const PRELOAD = path.resolve(__dirname, 'profiler-preload.js');
 
 /** Starts a service from dist/ as its own OS process (as operators run it), ready when it says so. */

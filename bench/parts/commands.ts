@@ -1,7 +1,8 @@
 import { createCarts } from '../lib/carts-api';
 import type { BenchContext } from '../lib/context';
+import { measureCpu } from '../lib/cpu-usage';
 import { runHttpLoad, type LoadResult } from '../lib/http-load';
-import type { BenchService } from '../lib/stack';
+import { pidsOf, type BenchService } from '../lib/stack';
 import { round } from '../lib/stats';
 import { runLagProbe, type LagResults } from './lag-probe';
 
@@ -10,6 +11,8 @@ export interface CommandResults extends LoadResult {
   readonly carts: number;
   /** 2xx commands per second ÷ raw producer messages per second, both from this run. */
   readonly ratioToProducer: number | null;
+  /** Cores used per process group during the load. */
+  readonly cpu: Record<string, number>;
 }
 
 const PROBE_CARTS = 200;
@@ -27,10 +30,12 @@ export async function ensureCarts(ctx: BenchContext): Promise<string[]> {
   return ctx.carts;
 }
 
-async function profiled<T>(ctx: BenchContext, services: BenchService[], work: () => Promise<T>): Promise<T> {
+/** Runs a measurement with CPU accounting, and with --profile, the services' CPU profilers on. */
+export async function measured<T>(ctx: BenchContext, services: BenchService[], work: () => Promise<T>): Promise<T & { cpu: Record<string, number> }> {
   if (ctx.options.profileDir) services.forEach((s) => s.toggleProfiler());
+  const cpu = measureCpu(pidsOf(services));
   try {
-    return await work();
+    return { ...(await work()), cpu: cpu.stop() };
   } finally {
     if (ctx.options.profileDir) services.forEach((s) => s.toggleProfiler());
   }
@@ -48,10 +53,13 @@ export async function runCommandLoad(ctx: BenchContext): Promise<{ commands: Com
   const spec = { url: command.url, kind: 'add-item' as const, carts, connections };
   ctx.log(`commands: ${WARM_UP_SECONDS} s warm-up, then ${commandSeconds} s of AddItem over ${carts.length.toLocaleString('en-US')} carts, ${connections} connections`);
   await runHttpLoad({ ...spec, seconds: WARM_UP_SECONDS });
-  const [load, lag] = await profiled(ctx, [command, projector, query], () => Promise.all([
-    runHttpLoad({ ...spec, seconds: commandSeconds }),
-    runLagProbe(command.url, query.url, ctx.probeCarts ?? carts, commandSeconds * 1000 - 500),
-  ]));
+  const { load, lag, cpu } = await measured(ctx, [command, projector, query], async () => {
+    const [load, lag] = await Promise.all([
+      runHttpLoad({ ...spec, seconds: commandSeconds }),
+      runLagProbe(command.url, query.url, ctx.probeCarts ?? carts, commandSeconds * 1000 - 500),
+    ]);
+    return { load, lag };
+  });
   const producer = ctx.baselines?.producer.perSecond;
-  return { commands: { ...load, connections, carts: carts.length, ratioToProducer: producer ? round(load.perSecond / producer, 3) : null }, lag };
+  return { commands: { ...load, connections, carts: carts.length, ratioToProducer: producer ? round(load.perSecond / producer, 3) : null, cpu }, lag };
 }

@@ -4,6 +4,7 @@ import { beginBlueGreen, dropGenerationTablesOnline, PROJECTIONS, projectionName
 import { runCartctl } from '@carts/testing';
 import type { BenchContext } from '../lib/context';
 import { loadLog } from '../lib/log-loader';
+import { measureCpu } from '../lib/cpu-usage';
 import { memoryOf, sampleRss } from '../lib/machine';
 import { ROOT } from '../lib/paths';
 import { benchDataSource, statuses, waitForProjections } from '../lib/projections';
@@ -19,6 +20,7 @@ export interface RebuildFigure {
   readonly wallMs: number;
   readonly peakRssMb: number;
   readonly ratioToConsumer: number | null;
+  readonly cpu: Record<string, number>;
 }
 
 export interface RebuildResults {
@@ -74,18 +76,20 @@ async function watchFill(ctx: BenchContext, name: string, started: number, finis
 
 async function rebuildOne(ctx: BenchContext, name: string, projectorPid: number, viaCartctl: boolean): Promise<RebuildFigure> {
   const rss = sampleRss(projectorPid);
+  const cpu = measureCpu(new Map([[projectorPid, 'projector']]));
   const started = Date.now();
   let finished = false;
   const run = (viaCartctl ? runCartctl(['rebuild', name], ctx.env.env, TIMEOUT_MS).then((r) => {
     if (r.code !== 0) throw new Error(`cartctl rebuild ${name} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
   }) : rebuildWithLibrary(ctx, name)).finally(() => (finished = true));
   const fill = await watchFill(ctx, name, started, () => finished);
+  const cores = cpu.stop();
   await run;
   const wallMs = Date.now() - started;
   const fillMs = fill.caughtUpAt - started;
   const consumer = ctx.baselines?.consumer.perSecond;
   const rate = perSecond(fill.events, fillMs);
-  return { projection: name, events: fill.events, fillMs, perSecond: rate, wallMs, peakRssMb: round(rss.stop()), ratioToConsumer: consumer ? round(rate / consumer, 3) : null };
+  return { projection: name, events: fill.events, fillMs, perSecond: rate, wallMs, peakRssMb: round(rss.stop()), ratioToConsumer: consumer ? round(rate / consumer, 3) : null, cpu: cores };
 }
 
 /** 1M events (quick: 100k) in cart-events, then a blue/green rebuild of each projection in turn. */

@@ -4,6 +4,7 @@ import type { BenchResults, Row } from './results';
 const ms = (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '–' : `${n} ms`);
 const s = (n: number) => `${(n / 1000).toFixed(1)} s`;
 const ratio = (r: number | null | undefined, what: string) => (r === null || r === undefined ? '' : `${r.toFixed(2)}× ${what}`);
+const cores = (cpu: Record<string, number>) => Object.entries(cpu).filter(([, c]) => c >= 0.05).map(([g, c]) => `${g} ${c.toFixed(2)}`).join(', ');
 const row = (part: string, metric: string, value: string, target = '', met: boolean | null = null, baseline = ''): Row => ({ part, metric, value, target, baseline, met });
 
 function baselineRows(r: BenchResults): Row[] {
@@ -23,6 +24,7 @@ function loadRows(r: BenchResults): Row[] {
     rows.push(row('commands', `AddItem, ${c.connections} connections, ${thousands(c.carts)} carts`, `${thousands(c.perSecond)} req/s`, '≥ 5,000/s', c.perSecond >= 5000, ratio(c.ratioToProducer, 'raw producer')));
     rows.push(row('commands', 'latency p50 / p99 / p99.9', `${c.p50} / ${c.p99} / ${c.p999} ms`, 'p99 ≤ 50 ms', c.p99 <= 50));
     rows.push(row('commands', 'errors (non-2xx, connection, timeouts)', `${thousands(c.errors)} of ${thousands(c.requests)}`, '0', c.errors === 0));
+    rows.push(row('commands', `CPU (cores) during the load: ${cores(c.cpu)}`, ''));
   }
   const l = r.lag;
   if (l) rows.push(row('lag', `2xx → visible in the query service (${l.mode}, ${thousands(l.samples)} samples)`, `p50 ${ms(l.p50)} / p99 ${ms(l.p99)}`, 'p99 ≤ 100 ms', l.samples > 0 && l.p99 <= 100));
@@ -30,6 +32,7 @@ function loadRows(r: BenchResults): Row[] {
   if (q) {
     rows.push(row('queries', `GET /carts/:id, ${q.connections} connections`, `${thousands(q.perSecond)} req/s`, '≥ 10,000/s', q.perSecond >= 10_000));
     rows.push(row('queries', 'latency p50 / p99; errors', `${q.p50} / ${q.p99} ms; ${q.errors}`, 'p99 ≤ 10 ms', q.p99 <= 10 && q.errors === 0));
+    rows.push(row('queries', `CPU (cores) during the load: ${cores(q.cpu)}`, ''));
   }
   return rows;
 }
@@ -40,6 +43,7 @@ function rebuildRows(r: BenchResults): Row[] {
   const rows = rb.projections.map((p) => row('rebuild', `${p.projection}: ${thousands(p.events)} events in ${s(p.fillMs)} (wall ${s(p.wallMs)})`,
     `${thousands(p.perSecond)} ev/s`, '≥ 50,000/s and ≥ 0.5× raw', p.perSecond >= 50_000 && (p.ratioToConsumer ?? 0) >= 0.5, ratio(p.ratioToConsumer, 'raw consumer')));
   const peak = Math.max(0, ...rb.projections.map((p) => p.peakRssMb));
+  rows.push(...rb.projections.map((p) => row('rebuild', `${p.projection} CPU (cores): ${cores(p.cpu)}`, '')));
   rows.push(row('rebuild', 'projector peak RSS during the rebuilds', `${peak} MB`, '≤ 300 MB', peak <= 300));
   return rows;
 }
