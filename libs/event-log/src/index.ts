@@ -6,7 +6,6 @@ export * from './partition-writer';
 export * from './batching-producer';
 export * from './reply-listener';
 export * from './projection-consumer';
-export * from './transactions';
 export * from './group-inspection';
 export * from './writer-progress';
 export type { Kafka } from 'kafkajs';
