@@ -17,12 +17,10 @@ export class ProgressBar {
   private lastPrinted = 0;
   private lastText = '';
   private readonly started = Date.now();
-  private firstDone: number | null = null;
 
   constructor(private readonly stream: NodeJS.WriteStream, private readonly label: string) {}
 
   update(done: number, total: number, now = Date.now()): void {
-    this.firstDone ??= done;
     this.samples.push({ at: now, done });
     while (this.samples.length > 2 && now - this.samples[0].at > WINDOW_MS) this.samples.shift();
     const text = this.render(done, total);
@@ -42,10 +40,10 @@ export class ProgressBar {
     return ((last.done - first.done) * 1000) / (last.at - first.at);
   }
 
-  /** Average over the whole run, for the summary line. */
+  /** Average over the whole run, for the summary line (a rebuild always starts from offset 0). */
   averageRate(done: number): number {
     const seconds = (Date.now() - this.started) / 1000;
-    return seconds > 0 ? (done - (this.firstDone ?? 0)) / seconds : 0;
+    return seconds > 0 ? done / seconds : 0;
   }
 
   finish(done: number, total: number): void {
