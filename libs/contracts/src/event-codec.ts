@@ -44,5 +44,7 @@ export function decodeEvent(value: Buffer | string | null): DecodedEvent {
   }
   const badData = invalidDataField(raw.type, data);
   if (badData) throw new PoisonRecordError(`${raw.type} field "${badData}" is missing or invalid`);
+  // A current record (the usual case) is returned as parsed: no copy per event.
+  if (raw.schemaVersion === target && data === raw.data) return { kind: 'event', event: raw as EventEnvelope };
   return { kind: 'event', event: { ...raw, schemaVersion: target, data } as EventEnvelope };
 }
