@@ -1,6 +1,6 @@
 import { createCarts } from '../lib/carts-api';
 import type { BenchContext } from '../lib/context';
-import { measureCpu } from '../lib/cpu-usage';
+import { measureCpu, postgresCommits } from '../lib/cpu-usage';
 import { runHttpLoad, type LoadResult } from '../lib/http-load';
 import { pidsOf, type BenchService } from '../lib/stack';
 import { round } from '../lib/stats';
@@ -13,6 +13,8 @@ export interface CommandResults extends LoadResult {
   readonly ratioToProducer: number | null;
   /** Cores used per process group during the load. */
   readonly cpu: Record<string, number>;
+  /** Transactions per second committed in this run's database during the load (the projections'). */
+  readonly pgCommitsPerSecond: number;
 }
 
 const PROBE_CARTS = 200;
@@ -31,11 +33,14 @@ export async function ensureCarts(ctx: BenchContext): Promise<string[]> {
 }
 
 /** Runs a measurement with CPU accounting, and with --profile, the services' CPU profilers on. */
-export async function measured<T>(ctx: BenchContext, services: BenchService[], work: () => Promise<T>): Promise<T & { cpu: Record<string, number> }> {
+export async function measured<T>(ctx: BenchContext, services: BenchService[], work: () => Promise<T>): Promise<T & { cpu: Record<string, number>; pgCommitsPerSecond: number }> {
   if (ctx.options.profileDir) services.forEach((s) => s.toggleProfiler());
-  const cpu = measureCpu(pidsOf(services));
+  const [commits, started] = [await postgresCommits(ctx.env.databaseUrl), Date.now()];
+  const cpu = measureCpu(pidsOf(services), ctx.env.databaseUrl);
   try {
-    return { ...(await work()), cpu: cpu.stop() };
+    const result = await work();
+    const pgCommitsPerSecond = Math.round(((await postgresCommits(ctx.env.databaseUrl)) - commits) / ((Date.now() - started) / 1000));
+    return { ...result, cpu: await cpu.stop(), pgCommitsPerSecond };
   } finally {
     if (ctx.options.profileDir) services.forEach((s) => s.toggleProfiler());
   }
@@ -53,7 +58,7 @@ export async function runCommandLoad(ctx: BenchContext): Promise<{ commands: Com
   const spec = { url: command.url, kind: 'add-item' as const, carts, connections };
   ctx.log(`commands: ${WARM_UP_SECONDS} s warm-up, then ${commandSeconds} s of AddItem over ${carts.length.toLocaleString('en-US')} carts, ${connections} connections`);
   await runHttpLoad({ ...spec, seconds: WARM_UP_SECONDS });
-  const { load, lag, cpu } = await measured(ctx, [command, projector, query], async () => {
+  const { load, lag, cpu, pgCommitsPerSecond } = await measured(ctx, [command, projector, query], async () => {
     const [load, lag] = await Promise.all([
       runHttpLoad({ ...spec, seconds: commandSeconds }),
       runLagProbe(command.url, query.url, ctx.probeCarts ?? carts, commandSeconds * 1000 - 500),
@@ -61,5 +66,5 @@ export async function runCommandLoad(ctx: BenchContext): Promise<{ commands: Com
     return { load, lag };
   });
   const producer = ctx.baselines?.producer.perSecond;
-  return { commands: { ...load, connections, carts: carts.length, ratioToProducer: producer ? round(load.perSecond / producer, 3) : null, cpu }, lag };
+  return { commands: { ...load, connections, carts: carts.length, ratioToProducer: producer ? round(load.perSecond / producer, 3) : null, cpu, pgCommitsPerSecond }, lag };
 }

@@ -7,6 +7,7 @@ export interface QueryResults extends LoadResult {
   readonly connections: number;
   readonly carts: number;
   readonly cpu: Record<string, number>;
+  readonly pgCommitsPerSecond: number;
 }
 
 /** GET /carts/:id over the run's carts (all in the read model first), 64 connections. */

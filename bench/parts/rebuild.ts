@@ -76,14 +76,14 @@ async function watchFill(ctx: BenchContext, name: string, started: number, finis
 
 async function rebuildOne(ctx: BenchContext, name: string, projectorPid: number, viaCartctl: boolean): Promise<RebuildFigure> {
   const rss = sampleRss(projectorPid);
-  const cpu = measureCpu(new Map([[projectorPid, 'projector']]));
+  const cpu = measureCpu(new Map([[projectorPid, 'projector']]), ctx.env.databaseUrl);
   const started = Date.now();
   let finished = false;
   const run = (viaCartctl ? runCartctl(['rebuild', name], ctx.env.env, TIMEOUT_MS).then((r) => {
     if (r.code !== 0) throw new Error(`cartctl rebuild ${name} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
   }) : rebuildWithLibrary(ctx, name)).finally(() => (finished = true));
   const fill = await watchFill(ctx, name, started, () => finished);
-  const cores = cpu.stop();
+  const cores = await cpu.stop();
   await run;
   const wallMs = Date.now() - started;
   const fillMs = fill.caughtUpAt - started;
