@@ -28,6 +28,7 @@ function groupOf(pid: number, cmd: string, ours: ReadonlyMap<number, string>): s
   if (label) return label;
   if (pid === process.pid) return 'bench probes';
   if (cmd.includes('bench/lib/load-worker.js')) return 'load generator';
+  if (cmd.includes('apps/cartctl/')) return 'cartctl';
   if (cmd.includes('kafka.Kafka')) return 'kafka broker';
   // Backends of other databases are other people's work; the WAL writer, checkpointer… serve everyone.
   if (cmd.startsWith('postgres: ') && /\d\)|\[local\]/.test(cmd)) return 'postgres (other databases)';

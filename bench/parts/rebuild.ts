@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { beginBlueGreen, dropGenerationTablesOnline, PROJECTIONS, projectionNamed, trySwap, type ProjectionStatus } from '@carts/read-model';
-import { runCartctl } from '@carts/testing';
+import { runCartctl } from '../lib/cartctl';
 import type { BenchContext } from '../lib/context';
 import { loadLog } from '../lib/log-loader';
 import { measureCpu } from '../lib/cpu-usage';
@@ -47,8 +47,8 @@ export async function ensureLog(ctx: BenchContext): Promise<NonNullable<BenchCon
 
 async function cartctlHasRebuild(env: Record<string, string>): Promise<boolean> {
   if (!existsSync(path.join(ROOT, 'dist/apps/cartctl/src/main.js'))) return false;
-  const help = await runCartctl(['help'], env, 30_000).catch(() => null);
-  return /\brebuild\b/.test(`${help?.stdout}${help?.stderr}`);
+  const help = await runCartctl(['help'], env, 30_000);
+  return /\brebuild <projection>/.test(help.output);
 }
 
 /** cartctl's blue/green rebuild done with the same library calls, for while cartctl has no rebuild command. */
@@ -80,7 +80,7 @@ async function rebuildOne(ctx: BenchContext, name: string, projectorPid: number,
   const started = Date.now();
   let finished = false;
   const run = (viaCartctl ? runCartctl(['rebuild', name], ctx.env.env, TIMEOUT_MS).then((r) => {
-    if (r.code !== 0) throw new Error(`cartctl rebuild ${name} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    if (r.code !== 0) throw new Error(`cartctl rebuild ${name} exited ${r.code}:\n${r.output.slice(-2000)}`);
   }) : rebuildWithLibrary(ctx, name)).finally(() => (finished = true));
   const fill = await watchFill(ctx, name, started, () => finished);
   const cores = await cpu.stop();
