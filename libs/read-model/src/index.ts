@@ -21,3 +21,4 @@ export * from './runtime/rebuild';
 export * from './runtime/projection-status';
 export * from './runtime/transient-errors';
 export * from './database.providers';
+export * from './prepared-query';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { CartLine } from '@carts/domain';
-import { DATA_SOURCE } from '@carts/read-model';
+import { DATA_SOURCE, preparedQuery } from '@carts/read-model';
 
 export interface CartView {
   readonly cartId: string;
@@ -26,13 +26,15 @@ interface Row {
  * the old generation or the new one of a rebuild, never a mix, and never a dropped table.
  */
 const ACTIVE = `(SELECT generation FROM projection_generations WHERE projection = 'cart-details' AND state = 'active')`;
+const COLUMNS = 'cart_id, customer_id, status, currency, lines, item_count, total, version, created_at, updated_at';
 
 @Injectable()
 export class CartDetailsReader {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   async find(cartId: string): Promise<CartView | null> {
-    const rows: Row[] = await this.ds.query(`SELECT * FROM cart_details WHERE generation = ${ACTIVE} AND cart_id = $1`, [cartId]);
+    // Prepared: this is the statement behind every GET /carts/:id.
+    const rows = await preparedQuery<Row>(this.ds, 'cart-details-find', `SELECT ${COLUMNS} FROM cart_details WHERE generation = ${ACTIVE} AND cart_id = $1`, [cartId]);
     const r = rows[0];
     if (!r) return null;
     return {
