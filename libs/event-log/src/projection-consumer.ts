@@ -51,7 +51,12 @@ export class ProjectionConsumer {
       groupId: options.groupId,
       sessionTimeout,
       heartbeatInterval: Math.max(100, Math.min(3000, Math.floor(sessionTimeout / 4))),
-      maxWaitTimeInMs: 100,
+      // Under a steady stream, let the broker gather up to 256 KiB or 25 ms per fetch: every batch
+      // costs a PostgreSQL transaction per partition, and a handful of events each made that the
+      // largest CPU cost of command ingestion (bench: -35% PostgreSQL CPU per command, +15-30%
+      // commands/s, ~15 ms more median read-your-writes lag). Rebuilds fill the bytes at once.
+      minBytes: 256 * 1024,
+      maxWaitTimeInMs: 25,
       // ~2,000 events per partition per fetch: large enough for bulk writes, small enough that a
       // rebuild reading every partition at once stays well inside the projector's memory budget.
       maxBytesPerPartition: 1024 * 1024,
