@@ -27,6 +27,8 @@ export interface LoadResult {
   readonly timeouts: number;
   readonly non2xx: number;
   readonly statuses: Record<string, number>;
+  /** Cores the load generator itself used (it shares the machine with what it measures). */
+  readonly generatorCores: number;
 }
 
 /** Runs autocannon in a separate process (bench/lib/load-worker) and returns its summary. */

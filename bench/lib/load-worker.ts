@@ -26,16 +26,19 @@ function setupFor(spec: LoadSpec): (request: RawRequest) => RawRequest {
 }
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
+  const cpu = process.cpuUsage();
   const result = await autocannon({
     url: spec.url, connections: spec.connections, duration: spec.seconds, timeout: 10,
     requests: [{ setupRequest: setupFor(spec) }],
   });
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number(s.count)]));
   const ok = result['2xx'];
+  const used = process.cpuUsage(cpu);
   return {
     seconds: result.duration, requests: result.requests.total, ok, perSecond: Math.round(ok / result.duration),
     p50: result.latency.p50, p99: result.latency.p99, p999: result.latency.p99_9, max: result.latency.max, average: result.latency.average,
     errors: result.errors + result.non2xx, connectionErrors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, statuses,
+    generatorCores: Math.round(((used.user + used.system) / 1e6 / result.duration) * 100) / 100,
   };
 }
 

@@ -24,7 +24,7 @@ function loadRows(r: BenchResults): Row[] {
     rows.push(row('commands', `AddItem, ${c.connections} connections, ${thousands(c.carts)} carts`, `${thousands(c.perSecond)} req/s`, '≥ 5,000/s', c.perSecond >= 5000, ratio(c.ratioToProducer, 'raw producer')));
     rows.push(row('commands', 'latency p50 / p99 / p99.9', `${c.p50} / ${c.p99} / ${c.p999} ms`, 'p99 ≤ 50 ms', c.p99 <= 50));
     rows.push(row('commands', 'errors (non-2xx, connection, timeouts)', `${thousands(c.errors)} of ${thousands(c.requests)}`, '0', c.errors === 0));
-    rows.push(row('commands', `CPU (cores) during the load: ${cores(c.cpu)}; PostgreSQL ${thousands(c.pgCommitsPerSecond)} commits/s`, ''));
+    rows.push(row('commands', `CPU (cores) during the load: ${cores(c.cpu)}, load generator ${c.generatorCores.toFixed(2)}; PostgreSQL ${thousands(c.pgCommitsPerSecond)} commits/s`, ''));
   }
   const l = r.lag;
   if (l) rows.push(row('lag', `2xx → visible in the query service (${l.mode}, ${thousands(l.samples)} samples)`, `p50 ${ms(l.p50)} / p99 ${ms(l.p99)}`, 'p99 ≤ 100 ms', l.samples > 0 && l.p99 <= 100));
@@ -32,7 +32,7 @@ function loadRows(r: BenchResults): Row[] {
   if (q) {
     rows.push(row('queries', `GET /carts/:id, ${q.connections} connections`, `${thousands(q.perSecond)} req/s`, '≥ 10,000/s', q.perSecond >= 10_000));
     rows.push(row('queries', 'latency p50 / p99; errors', `${q.p50} / ${q.p99} ms; ${q.errors}`, 'p99 ≤ 10 ms', q.p99 <= 10 && q.errors === 0));
-    rows.push(row('queries', `CPU (cores) during the load: ${cores(q.cpu)}`, ''));
+    rows.push(row('queries', `CPU (cores) during the load: ${cores(q.cpu)}, load generator ${q.generatorCores.toFixed(2)}`, ''));
   }
   return rows;
 }
