@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { createBenchEnv } from './lib/bench-env';
 import type { BenchContext } from './lib/context';
-import { describeMachine } from './lib/machine';
+import { describeCode, describeMachine } from './lib/machine';
 import { ROOT } from './lib/paths';
 import { parseOptions, USAGE, UsageError, type Part } from './lib/options';
 import { closeProjectionClients } from './lib/projections';
@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
   const results: BenchResults = {
     run: env.run, startedAt: new Date().toISOString(), mode: options.quick ? 'quick' : 'full', command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
-    parts: options.parts, sizes: options.sizes, machine: await describeMachine(ROOT, env.databaseUrl), failures: [],
+    parts: options.parts, sizes: options.sizes, machine: await describeMachine(ROOT, env.databaseUrl), code: describeCode(ROOT), failures: [],
   };
   try {
     await runAll(ctx, results);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import * as path from 'node:path';
@@ -44,6 +45,17 @@ export async function describeMachine(root: string, databaseUrl: string): Promis
     postgres: await postgresVersion(databaseUrl),
     loadBefore: loadavg()[0],
   };
+}
+
+/** What was measured: `npm run bench` builds the working tree, so uncommitted changes count too. */
+export function describeCode(root: string): { commit: string; uncommitted: string[] } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    const uncommitted = git('status', '--porcelain', '--', 'apps', 'libs', 'bench', 'tools').split('\n').filter(Boolean).map((l) => l.slice(3));
+    return { commit: git('rev-parse', '--short', 'HEAD'), uncommitted };
+  } catch {
+    return { commit: 'unknown', uncommitted: [] };
+  }
 }
 
 /** Resident set of a process now and its peak so far (VmHWM), in MB; null once it is gone. */

@@ -74,7 +74,7 @@ export async function startService(name: ServiceName, env: Record<string, string
     await service.process.ready();
   } catch (error) {
     await service.process.kill();
-    throw error;
+    throw new Error(`${(error as Error).message}\n${name} output:\n${service.lines.slice(-15).map((l) => l.text).join('\n')}`);
   }
   return service;
 }

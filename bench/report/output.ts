@@ -11,6 +11,11 @@ function machineLine(r: BenchResults): string {
   return `${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, Kafka ${m.kafka}, PostgreSQL ${m.postgres}; ${load}`;
 }
 
+function codeLine(r: BenchResults): string {
+  const dirty = r.code.uncommitted;
+  return `code: ${r.code.commit}${dirty.length ? ` plus uncommitted changes to ${dirty.length} source files (${dirty.slice(0, 4).join(', ')}${dirty.length > 4 ? ', …' : ''})` : ''}`;
+}
+
 /** The console table: fixed-width columns. */
 export function consoleTable(r: BenchResults): string {
   const header: Row = { part: 'PART', metric: 'WHAT', value: 'FIGURE', target: 'TARGET', baseline: 'VS BASELINE', met: null };
@@ -19,7 +24,7 @@ export function consoleTable(r: BenchResults): string {
   const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
   const lines = cells.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
   const failures = r.failures.map((f) => `FAILED ${f.part}: ${f.error.split('\n')[0]}`);
-  return [`${r.mode} run ${r.run} — ${machineLine(r)}`, '', ...lines, ...failures].join('\n');
+  return [`${r.mode} run ${r.run} — ${machineLine(r)}`, codeLine(r), '', ...lines, ...failures].join('\n');
 }
 
 export function writeResults(root: string, r: BenchResults): string {
@@ -41,6 +46,8 @@ function markdownSummary(r: BenchResults): string {
     `Latest run: **${r.mode}**, ${r.startedAt} (\`${r.command}\`), parts: ${r.parts.join(', ')}.`,
     '',
     `Machine: ${machineLine(r)}.`,
+    '',
+    `Measured: ${codeLine(r)}.`,
     '',
     '| part | what | figure | target | met | vs baseline (same run) |',
     '|---|---|---|---|---|---|',

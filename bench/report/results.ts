@@ -17,6 +17,8 @@ export interface BenchResults {
   readonly parts: readonly Part[];
   readonly sizes: Sizes;
   readonly machine: Machine;
+  /** The commit measured, and the source files that differed from it (the build takes the working tree). */
+  readonly code: { readonly commit: string; readonly uncommitted: readonly string[] };
   baselines?: BaselineResults;
   commands?: CommandResults;
   lag?: LagResults;
