@@ -2,6 +2,7 @@ export * from './kafka-client';
 export * from './partitioning';
 export * from './topic-provisioner';
 export * from './partition-reader';
+export * from './partition-tailer';
 export * from './partition-writer';
 export * from './batching-producer';
 export * from './reply-listener';

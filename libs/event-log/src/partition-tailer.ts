@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { fixedAssigner } from './fixed-assigner';
+import { toLogRecord, type LogRecord, type ReadSpec } from './partition-reader';
+
+export interface PartitionTail {
+  /** Disconnects; no `onBatch` call starts after this resolves. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Follows the given partitions from their `fromOffset` with no end, read-committed, through a
+ * private group with a fixed assignment (nothing is committed: the caller keeps its positions).
+ * `onBatch` is called in offset order per partition. Until the seeks apply, the first batches may
+ * start below `fromOffset`: callers filter by offset (they need to anyway, to resume exactly).
+ */
+export async function tailPartitions(
+  kafka: Kafka,
+  specs: readonly ReadSpec[],
+  onBatch: (records: LogRecord[]) => void,
+  onCrash: (error: Error) => void = () => undefined,
+): Promise<PartitionTail> {
+  const assignment: Record<string, number[]> = {};
+  for (const s of specs) (assignment[s.topic] ??= []).push(s.partition);
+  const consumer = kafka.consumer({
+    groupId: `tailer-${randomUUID()}`,
+    partitionAssigners: [fixedAssigner(assignment)],
+    maxWaitTimeInMs: 250,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error));
+  await consumer.connect();
+  try {
+    for (const topic of Object.keys(assignment)) await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (batch.messages.length > 0) onBatch(batch.messages.map((m) => toLogRecord(batch.topic, batch.partition, m)));
+      },
+    });
+    for (const s of specs) {
+      if (BigInt(s.fromOffset ?? '0') > 0n) consumer.seek({ topic: s.topic, partition: s.partition, offset: s.fromOffset ?? '0' });
+    }
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
+  return { stop: () => consumer.disconnect() };
+}
