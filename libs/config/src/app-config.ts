@@ -38,6 +38,8 @@ export interface CommandsConfig {
   readonly maxBatch: number;
   /** How fast a dead command-processor instance's partitions move to another (Kafka session timeout). */
   readonly sessionTimeoutMs: number;
+  /** Keep warm copies of the partitions this instance does not own, so a takeover reads only the log's tail. */
+  readonly standbyReplicas: boolean;
 }
 
 export interface ProjectionsConfig {
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: int(env, 'COMMAND_TIMEOUT_MS', 5000, 100, 120_000),
       maxBatch: int(env, 'COMMAND_MAX_BATCH', 500, 1, 10_000),
       sessionTimeoutMs: int(env, 'COMMAND_SESSION_TIMEOUT_MS', 10_000, 6_000, 300_000),
+      standbyReplicas: bool(env, 'COMMAND_STANDBY_REPLICAS', true),
     },
     projections: {
       sessionTimeoutMs: int(env, 'PROJECTOR_SESSION_TIMEOUT_MS', 10_000, 1_000, 300_000),
@@ -139,7 +142,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_SASL_PASSWORD', 'KAFKA_TOPIC_PREFIX', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
   'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_POOL_SIZE',
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'PROJECTOR_PORT', 'COMMAND_TIMEOUT_MS',
-  'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'LOG_LEVEL',
+  'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
   'PROJECTION_BUG_WRONG_TOTALS', 'PROJECTION_FAIL_ON_SKU',
 ] as const;
