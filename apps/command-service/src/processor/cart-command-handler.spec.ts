@@ -26,8 +26,9 @@ async function handlerWith(history: CartEvent[], idempotency: IdempotencyRecord[
       const state = new PartitionState(86_400_000);
       history.forEach((event, i) => state.restoreEvent(encodeEvent(envelope(event, { eventId: `old-${i}`, cartId: CART, version: i + 1, occurredAt: NOW.toISOString(), commandId: 'old', correlationId: 'old' }))));
       idempotency.forEach((r) => state.restoreIdempotency(`${r.cartId}/${r.key}`, encodeJson(r), NOW.getTime()));
-      return state;
+      return { replica: { state, positions: new Map<string, bigint>() }, recordsRead: history.length, fromStandby: false };
     },
+    release: () => undefined,
   };
   const handler = new CartCommandHandler(loader, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` });
   await handler.acquire(P, async () => undefined);

@@ -3,8 +3,9 @@ import { envelope, encodeEvent, encodeJson, decodeJson, isCommandMessage, idempo
   type CommandMessage, type CommandReply, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
 import type { LogRecord, OutboundRecord, PartitionWriterHandler, RestoredPartition, WriterStep } from '@carts/event-log';
 import { decideCommand } from './command-decision';
-import type { CartEntry, PartitionState } from './partition-state';
+import type { CartEntry } from './partition-state';
 import type { PartitionStateLoader } from './partition-state-loader';
+import type { Replica } from './replica';
 
 export interface Clock { now(): Date }
 export interface IdGenerator { next(): string }
@@ -16,7 +17,7 @@ export interface IdGenerator { next(): string }
  */
 export class CartCommandHandler implements PartitionWriterHandler {
   private readonly logger = new Logger('CommandProcessor');
-  private readonly partitions = new Map<number, PartitionState>();
+  private readonly partitions = new Map<number, Replica>();
 
   constructor(
     private readonly loader: PartitionStateLoader,
@@ -32,18 +33,23 @@ export class CartCommandHandler implements PartitionWriterHandler {
 
   async acquire(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition> {
     const started = Date.now();
-    const state = await this.loader.load(partition, heartbeat);
-    this.partitions.set(partition, state);
-    this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms`);
+    const { replica, recordsRead, fromStandby } = await this.loader.load(partition, heartbeat);
+    const { state } = replica;
+    this.partitions.set(partition, replica);
+    // The bench and the tests parse this line: keep its head ("… N events in T ms") as it is.
+    const source = fromStandby ? `from the standby + ${recordsRead} records caught up` : `${recordsRead} records read from offset 0`;
+    this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms (${source})`);
     return { nextInputOffset: state.writerProgress };
   }
 
   release(partition: number): void {
+    const replica = this.partitions.get(partition);
     this.partitions.delete(partition);
+    if (replica) this.loader.release(partition, replica);
   }
 
   handle(partition: number, records: readonly LogRecord[]): WriterStep {
-    const state = this.partitions.get(partition);
+    const state = this.partitions.get(partition)?.state;
     if (!state) throw new Error(`partition ${partition} is not owned by this instance`);
     const carts = new Map<string, CartEntry>();
     const remembered = new Map<string, IdempotencyRecord>();
@@ -75,7 +81,9 @@ export class CartCommandHandler implements PartitionWriterHandler {
     return {
       records: out,
       committed: () => {
-        for (const [cartId, entry] of carts) state.carts.set(cartId, entry);
+        // Never backwards: after a release this state serves as a standby, and the tailer may
+        // already have applied these events (or later ones of a new owner) from the log.
+        for (const [cartId, entry] of carts) if (entry.version > state.cart(cartId).version) state.carts.set(cartId, entry);
         for (const [key, record] of remembered) state.idempotency.set(key, record);
       },
     };

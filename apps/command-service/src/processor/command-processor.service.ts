@@ -6,17 +6,24 @@ import { PartitionWriter, type Kafka } from '@carts/event-log';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
 import { CartCommandHandler } from './cart-command-handler';
 import { KafkaPartitionStateLoader } from './partition-state-loader';
+import { StandbyTailer } from './standby-tailer';
 
 /** Runs this instance's share of the single-writer-per-partition command processor. */
 @Injectable()
 export class CommandProcessorService implements OnModuleInit, OnApplicationShutdown {
   readonly handler: CartCommandHandler;
   private readonly writer: PartitionWriter;
+  private readonly standby: StandbyTailer | undefined;
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(TOPICS) topics: TopicNames, @Inject(APP_CONFIG) config: AppConfig) {
     const prefix = config.kafka.topicPrefix;
     const clock = { now: () => new Date() };
-    const loader = new KafkaPartitionStateLoader(kafka, topics, config.kafka.idempotencyRetentionMs, () => clock.now().getTime());
+    const now = () => clock.now().getTime();
+    const retention = config.kafka.idempotencyRetentionMs;
+    this.standby = config.commands.standbyReplicas
+      ? new StandbyTailer(kafka, { eventsTopic: topics.events, idempotencyTopic: topics.idempotency, partitions: config.kafka.partitions, idempotencyRetentionMs: retention, now })
+      : undefined;
+    const loader = new KafkaPartitionStateLoader(kafka, topics, retention, now, this.standby);
     this.handler = new CartCommandHandler(loader, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() });
     this.writer = new PartitionWriter(kafka, {
       groupId: CONSUMER_GROUPS.commandProcessor(prefix),
@@ -29,10 +36,14 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
   }
 
   onModuleInit(): Promise<void> {
+    // Not awaited: the standby warms up in the background (joining its group takes a while) and
+    // a takeover before it is warm just reads more of the log.
+    void this.standby?.start();
     return this.writer.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.writer.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer.stop();
+    await this.standby?.stop();
   }
 }

@@ -1,0 +1,118 @@
+import { encodeEvent, encodeJson, envelope, topicNames, type IdempotencyRecord } from '@carts/contracts';
+import type { CartEvent } from '@carts/domain';
+import { WRITER_PROGRESS_KEY, encodeWriterProgress, type LogRecord, type ReadSpec } from '@carts/event-log';
+import { KafkaPartitionStateLoader, type StandbySource } from './partition-state-loader';
+import { applyRecords, newReplica, type Replica } from './replica';
+
+const TOPICS = topicNames('t.');
+const P = 2;
+const NOW = Date.parse('2026-01-01T12:00:00Z');
+const DAY = 86_400_000;
+const CARTS = ['6f1c2a9e-0b7d-4e3a-9c55-1d2e3f4a5b6c', '0c5d7a31-2f64-4e8b-8d1a-7b3c9e2f4a10', 'a3e1f0b2-5c47-4d96-b1e8-2f7a6c9d0e35'];
+const added = (n: number): CartEvent => ({ type: 'ItemAdded', data: { sku: `S${n}`, name: 'x', quantity: 1, unitPrice: n, currency: 'EUR', lineQuantity: 1 } });
+
+/** A partition's log: per cart CartCreated then items, interleaved, with idempotency and progress records. */
+function partitionLog(): { events: LogRecord[]; idempotency: LogRecord[] } {
+  const events: LogRecord[] = [];
+  const idempotency: LogRecord[] = [];
+  const rec = (topic: string, list: LogRecord[], key: string, value: Buffer) =>
+    list.push({ topic, partition: P, offset: String(list.length * 2 + 1), key, value, timestamp: '0' }); // gaps, like transaction markers
+  for (let i = 0; i < 60; i++) {
+    const cartId = CARTS[i % CARTS.length];
+    const version = Math.floor(i / CARTS.length) + 1;
+    const event = version === 1 ? { type: 'CartCreated', data: { customerId: 'c' } } as CartEvent : added(i);
+    rec(TOPICS.events, events, cartId, encodeEvent(envelope(event, { eventId: `e${i}`, cartId, version, occurredAt: new Date(NOW).toISOString(), commandId: 'c', correlationId: 'c' })));
+    const idem: IdempotencyRecord = { cartId, key: `k${i % 7}`, requestHash: `h${i}`, outcome: { status: 'accepted', cartId, version }, recordedAt: new Date(NOW).toISOString() };
+    rec(TOPICS.idempotency, idempotency, `${cartId}/k${i % 7}`, encodeJson(idem));
+    rec(TOPICS.idempotency, idempotency, WRITER_PROGRESS_KEY, encodeWriterProgress(BigInt(i + 1)));
+  }
+  return { events, idempotency };
+}
+
+/** A readPartitionsToEnd over an in-memory log, counting the records it hands out. */
+function memoryReader(log: { events: LogRecord[]; idempotency: LogRecord[] }) {
+  const reader = async (specs: readonly ReadSpec[], onBatch: (records: LogRecord[]) => Promise<void>) => {
+    for (const spec of specs) {
+      const all = spec.topic === TOPICS.events ? log.events : log.idempotency;
+      const wanted = all.filter((r) => BigInt(r.offset) >= BigInt(spec.fromOffset ?? '0'));
+      reader.read += wanted.length;
+      for (let i = 0; i < wanted.length; i += 7) await onBatch(wanted.slice(i, i + 7));
+    }
+  };
+  reader.read = 0;
+  return reader;
+}
+
+class FakeStandby implements StandbySource {
+  readonly replicas = new Map<number, Replica>();
+  take(partition: number): Replica | undefined {
+    const r = this.replicas.get(partition);
+    this.replicas.delete(partition);
+    return r;
+  }
+  giveBack(partition: number, replica: Replica): void {
+    this.replicas.set(partition, replica);
+  }
+}
+
+const snapshot = (r: Replica) => ({
+  carts: new Map(r.state.carts), idempotency: new Map(r.state.idempotency), progress: r.state.writerProgress, positions: new Map(r.positions),
+});
+const heartbeat = async () => undefined;
+
+describe('standby hand-off', () => {
+  const log = partitionLog();
+
+  it('a standby that tailed part of the log, caught up to the end, equals a full restore and reads only the tail', async () => {
+    const full = await new KafkaPartitionStateLoader(memoryReader(log), TOPICS, DAY, () => NOW).load(P, heartbeat);
+    expect(full.fromStandby).toBe(false);
+    expect(full.replica.state.writerProgress).toBe(60n);
+
+    const standby = new FakeStandby();
+    const warm = newReplica(DAY);
+    // The tail delivered a prefix of each topic, and re-delivered an overlap (a restart): skipped by offset.
+    applyRecords(warm, [...log.events.slice(0, 40), ...log.idempotency.slice(0, 90)], TOPICS.events, NOW);
+    applyRecords(warm, [...log.events.slice(30, 45), ...log.idempotency.slice(50, 100)], TOPICS.events, NOW);
+    standby.giveBack(P, warm);
+    const reader = memoryReader(log);
+    const taken = await new KafkaPartitionStateLoader(reader, TOPICS, DAY, () => NOW, standby).load(P, heartbeat);
+
+    expect(taken.fromStandby).toBe(true);
+    expect(reader.read).toBe(15 + 20);
+    expect(snapshot(taken.replica)).toEqual(snapshot(full.replica));
+    expect(standby.replicas.has(P)).toBe(false);
+  });
+
+  it('an overlapping re-read never moves last-writer-wins records back (the writer progress)', () => {
+    const replica = newReplica(DAY);
+    applyRecords(replica, log.idempotency, TOPICS.events, NOW);
+    applyRecords(replica, log.idempotency.slice(0, 10), TOPICS.events, NOW);
+    expect(replica.state.writerProgress).toBe(60n);
+  });
+
+  it('a released replica becomes the standby again, and a later takeover reads only what was appended since', async () => {
+    const standby = new FakeStandby();
+    const head = { events: log.events.slice(0, 30), idempotency: log.idempotency.slice(0, 60) };
+    const loader = new KafkaPartitionStateLoader(memoryReader(head), TOPICS, DAY, () => NOW, standby);
+    const owned = await loader.load(P, heartbeat);
+    loader.release(P, owned.replica);
+
+    const reader = memoryReader(log);
+    const again = await new KafkaPartitionStateLoader(reader, TOPICS, DAY, () => NOW, standby).load(P, heartbeat);
+    const full = await new KafkaPartitionStateLoader(memoryReader(log), TOPICS, DAY, () => NOW).load(P, heartbeat);
+    expect(again.fromStandby).toBe(true);
+    expect(reader.read).toBe(30 + 60);
+    expect(snapshot(again.replica)).toEqual(snapshot(full.replica));
+  });
+
+  it('gives a half caught-up replica back when the catch-up fails', async () => {
+    const standby = new FakeStandby();
+    standby.giveBack(P, newReplica(DAY));
+    const failing = async (_: readonly ReadSpec[], onBatch: (records: LogRecord[]) => Promise<void>) => {
+      await onBatch(log.events.slice(0, 5));
+      throw new Error('broker went away');
+    };
+    await expect(new KafkaPartitionStateLoader(failing, TOPICS, DAY, () => NOW, standby).load(P, heartbeat)).rejects.toThrow('broker went away');
+    expect(standby.replicas.get(P)?.positions.get(TOPICS.events)).toBe(BigInt(log.events[4].offset) + 1n);
+  });
+});

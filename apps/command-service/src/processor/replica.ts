@@ -1,0 +1,33 @@
+import type { LogRecord } from '@carts/event-log';
+import { PartitionState } from './partition-state';
+
+/**
+ * A partition's write-side state together with how far into the log it is: the next offset of
+ * `cart-events` and of `cart-idempotency` it has applied. A standby keeps one up to date in the
+ * background; a new owner catches it up from `positions` to the end instead of reading from 0.
+ */
+export interface Replica {
+  readonly state: PartitionState;
+  /** Next offset to apply, per topic; a missing topic means 0. */
+  readonly positions: Map<string, bigint>;
+}
+
+export function newReplica(idempotencyRetentionMs: number): Replica {
+  return { state: new PartitionState(idempotencyRetentionMs), positions: new Map() };
+}
+
+/**
+ * Applies records of one partition in offset order, skipping any below the replica's position:
+ * an overlapping re-read then changes nothing, which matters for the last-writer-wins records
+ * (idempotency, writer progress) — an older progress record applied again would move the
+ * writer's floor back and make it redo commands. Events are idempotent by version anyway.
+ */
+export function applyRecords(replica: Replica, records: readonly LogRecord[], eventsTopic: string, now: number): void {
+  for (const r of records) {
+    const offset = BigInt(r.offset);
+    if (offset < (replica.positions.get(r.topic) ?? 0n)) continue;
+    if (r.topic === eventsTopic) replica.state.restoreEvent(r.value);
+    else replica.state.restoreIdempotency(r.key, r.value, now);
+    replica.positions.set(r.topic, offset + 1n);
+  }
+}

@@ -1,0 +1,116 @@
+import { Logger } from '@nestjs/common';
+import { tailPartitions, type Kafka, type LogRecord, type PartitionTail, type ReadSpec } from '@carts/event-log';
+import type { StandbySource } from './partition-state-loader';
+import { applyRecords, newReplica, type Replica } from './replica';
+
+interface Standby {
+  readonly replica: Replica;
+  /** The tail generation feeding it; null until the next restart picks it up. */
+  fedBy: number | null;
+}
+
+export interface StandbyTailerOptions {
+  readonly eventsTopic: string;
+  readonly idempotencyTopic: string;
+  readonly partitions: number;
+  readonly idempotencyRetentionMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * Warm standby replicas, as Kafka Streams' num.standby.replicas: a copy of the write-side state
+ * of every partition this instance does not own, kept current by tailing `cart-events` and
+ * `cart-idempotency` in the background, so a takeover only reads the tail of the log.
+ *
+ * Each standby is fed by exactly one tail generation, which read the partition contiguously from
+ * (at most) the standby's positions: records of an older generation, which may have moved far
+ * past a standby handed back by an owner, are ignored. A hand-back therefore restarts the tail
+ * from everyone's current positions (rebalances are rare; the overlap is skipped by offset).
+ */
+export class StandbyTailer implements StandbySource {
+  private readonly logger = new Logger(StandbyTailer.name);
+  private readonly standbys = new Map<number, Standby>();
+  private generation = 0;
+  private tail: PartitionTail | undefined;
+  private restarting: Promise<void> | undefined;
+  private restartWanted = false;
+  private stopped = false;
+
+  constructor(private readonly kafka: Kafka, private readonly options: StandbyTailerOptions) {}
+
+  /** Starts tailing every partition from 0; returns once the tail is running, not caught up. */
+  async start(): Promise<void> {
+    for (let p = 0; p < this.options.partitions; p++) {
+      if (!this.standbys.has(p)) this.standbys.set(p, { replica: newReplica(this.options.idempotencyRetentionMs), fedBy: null });
+    }
+    this.scheduleRestart();
+    await this.restarting;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.restarting;
+    await this.tail?.stop();
+    this.tail = undefined;
+  }
+
+  take(partition: number): Replica | undefined {
+    const standby = this.standbys.get(partition);
+    this.standbys.delete(partition);
+    return standby?.replica;
+  }
+
+  giveBack(partition: number, replica: Replica): void {
+    if (this.stopped) return;
+    this.standbys.set(partition, { replica, fedBy: null });
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    this.restartWanted = true;
+    // A rebalance hands several partitions back in one go: one restart for all of them.
+    this.restarting ??= new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.restartWhileWanted())
+      .finally(() => {
+        this.restarting = undefined;
+        // A hand-back between the loop's last check and here would otherwise wait for the next one.
+        if (this.restartWanted && !this.stopped) this.scheduleRestart();
+      });
+  }
+
+  private async restartWhileWanted(): Promise<void> {
+    while (this.restartWanted && !this.stopped) {
+      this.restartWanted = false;
+      try {
+        await this.restart();
+      } catch (error) {
+        // Not fatal: a takeover then reads more of the log. The next hand-back tries again.
+        this.logger.warn(`standby tail failed to start: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async restart(): Promise<void> {
+    const generation = ++this.generation;
+    // Synchronously with the positions snapshot, so no record of the old tail lands in between.
+    const specs: ReadSpec[] = [];
+    for (const [partition, standby] of this.standbys) {
+      standby.fedBy = generation;
+      for (const topic of [this.options.eventsTopic, this.options.idempotencyTopic]) {
+        specs.push({ topic, partition, fromOffset: (standby.replica.positions.get(topic) ?? 0n).toString() });
+      }
+    }
+    const old = this.tail;
+    this.tail = undefined;
+    await old?.stop();
+    if (specs.length === 0 || this.stopped) return;
+    this.tail = await tailPartitions(this.kafka, specs, (records) => this.apply(generation, records),
+      (error) => this.logger.warn(`standby tail crashed: ${error.message}`));
+  }
+
+  private apply(generation: number, records: readonly LogRecord[]): void {
+    const standby = this.standbys.get(records[0].partition);
+    if (!standby || standby.fedBy !== generation) return; // owned now, or fed by a newer tail
+    applyRecords(standby.replica, records, this.options.eventsTopic, this.options.now());
+  }
+}
