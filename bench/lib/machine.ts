@@ -49,10 +49,11 @@ export async function describeMachine(root: string, databaseUrl: string): Promis
 
 /** What was measured: `npm run bench` builds the working tree, so uncommitted changes count too. */
 export function describeCode(root: string): { commit: string; uncommitted: string[] } {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  // Not trim(): a porcelain line starts with its status columns, a space included.
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trimEnd();
   try {
     const uncommitted = git('status', '--porcelain', '--', 'apps', 'libs', 'bench', 'tools').split('\n').filter(Boolean).map((l) => l.slice(3));
-    return { commit: git('rev-parse', '--short', 'HEAD'), uncommitted };
+    return { commit: git('rev-parse', '--short', 'HEAD').trim(), uncommitted };
   } catch {
     return { commit: 'unknown', uncommitted: [] };
   }
