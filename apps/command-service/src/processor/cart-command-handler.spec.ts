@@ -123,6 +123,25 @@ describe('CartCommandHandler.handle', () => {
     expect(replies(step.records)).toHaveLength(1);
   });
 
+  it('hands its state back on release, and a commit completing after that never moves a cart backwards', async () => {
+    const state = new PartitionState(86_400_000);
+    state.restoreEvent(encodeEvent(envelope(created, { eventId: 'old', cartId: CART, version: 1, occurredAt: NOW.toISOString(), commandId: 'old', correlationId: 'old' })));
+    const released: PartitionState[] = [];
+    const loader = {
+      load: async () => ({ replica: { state, positions: new Map<string, bigint>() }, recordsRead: 1, fromStandby: true }),
+      release: (_: number, replica: { state: PartitionState }) => void released.push(replica.state),
+    };
+    const handler = new CartCommandHandler(loader, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
+    await handler.acquire(P, async () => undefined);
+    const step = handler.handle(P, [commandRecord(addMug())]);
+    handler.release(P);
+    expect(released).toEqual([state]);
+    // Meanwhile the standby tail applied this commit's event and a new owner's next one.
+    state.carts.set(CART, { state: state.cart(CART).state, version: 3 });
+    step.committed();
+    expect(state.cart(CART).version).toBe(3);
+  });
+
   it('refuses to handle a partition it does not own (released after a rebalance)', async () => {
     const handler = await handlerWith([created]);
     handler.release(P);

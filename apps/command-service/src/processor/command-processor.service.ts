@@ -43,7 +43,10 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.writer.stop();
-    await this.standby?.stop();
+    try {
+      await this.writer.stop();
+    } finally {
+      await this.standby?.stop();
+    }
   }
 }
