@@ -18,7 +18,8 @@ export async function tailPartitions(
   kafka: Kafka,
   specs: readonly ReadSpec[],
   onBatch: (records: LogRecord[]) => void,
-  onCrash: (error: Error) => void = () => undefined,
+  /** `restarting`: kafkajs restarts the consumer itself (a retriable error); if not, the tail is over. */
+  onCrash: (error: Error, restarting: boolean) => void = () => undefined,
 ): Promise<PartitionTail> {
   const assignment: Record<string, number[]> = {};
   for (const s of specs) (assignment[s.topic] ??= []).push(s.partition);
@@ -26,9 +27,13 @@ export async function tailPartitions(
     groupId: `tailer-${randomUUID()}`,
     partitionAssigners: [fixedAssigner(assignment)],
     maxWaitTimeInMs: 250,
-    maxBytesPerPartition: 4 * 1024 * 1024,
+    // Small fetches: kafkajs hands a whole fetch response to eachBatch without returning to the
+    // event loop, and a tail that is far behind must not starve the process's other consumers'
+    // heartbeats, its HTTP requests or its transactions (seconds of blocking with 4 MB/partition).
+    maxBytesPerPartition: 256 * 1024,
+    maxBytes: 1024 * 1024,
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error));
+  consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error, payload.restart));
   await consumer.connect();
   try {
     for (const topic of Object.keys(assignment)) await consumer.subscribe({ topic, fromBeginning: true });
@@ -36,6 +41,7 @@ export async function tailPartitions(
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         if (batch.messages.length > 0) onBatch(batch.messages.map((m) => toLogRecord(batch.topic, batch.partition, m)));
+        await new Promise((resolve) => setImmediate(resolve)); // let I/O in between batches
       },
     });
     for (const s of specs) {

@@ -3,6 +3,9 @@ import { tailPartitions, type Kafka, type LogRecord, type PartitionTail, type Re
 import type { StandbySource } from './partition-state-loader';
 import { applyRecords, newReplica, type Replica } from './replica';
 
+/** How soon a tail that failed to start, or stopped on a non-retriable error, is tried again. */
+const RETRY_MS = 5000;
+
 interface Standby {
   readonly replica: Replica;
   /** The tail generation feeding it; null until the next restart picks it up. */
@@ -84,8 +87,9 @@ export class StandbyTailer implements StandbySource {
       try {
         await this.restart();
       } catch (error) {
-        // Not fatal: a takeover then reads more of the log. The next hand-back tries again.
-        this.logger.warn(`standby tail failed to start: ${(error as Error).message}`);
+        // Not fatal: a takeover then reads more of the log meanwhile.
+        this.logger.warn(`standby tail failed to start: ${(error as Error).message}; retrying in ${RETRY_MS} ms`);
+        this.retryLater();
       }
     }
   }
@@ -104,8 +108,14 @@ export class StandbyTailer implements StandbySource {
     this.tail = undefined;
     await old?.stop();
     if (specs.length === 0 || this.stopped) return;
-    this.tail = await tailPartitions(this.kafka, specs, (records) => this.apply(generation, records),
-      (error) => this.logger.warn(`standby tail crashed: ${error.message}`));
+    this.tail = await tailPartitions(this.kafka, specs, (records) => this.apply(generation, records), (error, restarting) => {
+      this.logger.warn(`standby tail crashed: ${error.message}${restarting ? '' : `; restarting it in ${RETRY_MS} ms`}`);
+      if (!restarting && generation === this.generation) this.retryLater();
+    });
+  }
+
+  private retryLater(): void {
+    setTimeout(() => { if (!this.stopped) this.scheduleRestart(); }, RETRY_MS).unref();
   }
 
   private apply(generation: number, records: readonly LogRecord[]): void {
