@@ -27,11 +27,12 @@ export async function tailPartitions(
     groupId: `tailer-${randomUUID()}`,
     partitionAssigners: [fixedAssigner(assignment)],
     maxWaitTimeInMs: 250,
-    // Small fetches: kafkajs hands a whole fetch response to eachBatch without returning to the
-    // event loop, and a tail that is far behind must not starve the process's other consumers'
-    // heartbeats, its HTTP requests or its transactions (seconds of blocking with 4 MB/partition).
-    maxBytesPerPartition: 256 * 1024,
-    maxBytes: 1024 * 1024,
+    // Bounded fetches: kafkajs decodes a whole fetch response without returning to the event loop,
+    // and a tail far behind must not starve the process's other consumers' heartbeats, its HTTP
+    // requests or its transactions (12 × 4 MB blocked it for seconds). 256 KB made warming up a
+    // 1M-event log too slow for a takeover soon after start; 1 MB ≈ 5k records ≈ 60 ms.
+    maxBytesPerPartition: 1024 * 1024,
+    maxBytes: 4 * 1024 * 1024,
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error, payload.restart));
   await consumer.connect();
