@@ -1,4 +1,5 @@
-import { partitionForKey } from '@carts/event-log';
+import { CONSUMER_GROUPS } from '@carts/contracts';
+import { LogAdmin, partitionForKey } from '@carts/event-log';
 import { addItem, createCarts } from '../lib/carts-api';
 import type { BenchContext } from '../lib/context';
 import { startService, type BenchService } from '../lib/stack';
@@ -78,6 +79,19 @@ async function measureTakeover(survivor: BenchService, carts: Map<number, string
   };
 }
 
+/** The processor group as the broker sees it: appended when an instance fails to start. */
+async function groupState(ctx: BenchContext): Promise<string> {
+  const admin = new LogAdmin(ctx.env.kafka);
+  try {
+    const group = await admin.group(CONSUMER_GROUPS.commandProcessor(ctx.env.config.kafka.topicPrefix));
+    return `processor group: ${group.state}, ${group.members} members`;
+  } catch (error) {
+    return `processor group: unknown (${error})`;
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
+
 /** Two command-service instances over the full log; one is killed (-9), later one is stopped (SIGTERM). */
 export async function runFailover(ctx: BenchContext): Promise<FailoverResults> {
   const loaded = await ensureLog(ctx);
@@ -87,7 +101,9 @@ export async function runFailover(ctx: BenchContext): Promise<FailoverResults> {
   const instances: BenchService[] = [];
   try {
     const start = async (label: string) => {
-      const service = await startService('command-service', env, undefined, label);
+      const service = await startService('command-service', env, undefined, label).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await groupState(ctx)}`);
+      });
       instances.push(service);
       return service;
     };

@@ -47,7 +47,7 @@ function markdownSummary(r: BenchResults): string {
     '',
     `Machine: ${machineLine(r)}.`,
     '',
-    `Measured: ${codeLine(r)}.`,
+    `Measured ${codeLine(r)}.`,
     '',
     '| part | what | figure | target | met | vs baseline (same run) |',
     '|---|---|---|---|---|---|',
