@@ -1,5 +1,6 @@
 import { CONSUMER_GROUPS } from '@carts/contracts';
-import { LogAdmin, partitionForKey } from '@carts/event-log';
+import { existsSync } from 'node:fs';
+import { partitionForKey } from '@carts/event-log';
 import { addItem, createCarts } from '../lib/carts-api';
 import type { BenchContext } from '../lib/context';
 import { startService, type BenchService } from '../lib/stack';
@@ -81,14 +82,17 @@ async function measureTakeover(survivor: BenchService, carts: Map<number, string
 
 /** The processor group as the broker sees it: appended when an instance fails to start. */
 async function groupState(ctx: BenchContext): Promise<string> {
-  const admin = new LogAdmin(ctx.env.kafka);
+  const admin = ctx.env.kafka.admin();
   try {
-    const group = await admin.group(CONSUMER_GROUPS.commandProcessor(ctx.env.config.kafka.topicPrefix));
-    return `processor group: ${group.state}, ${group.members} members`;
+    await admin.connect();
+    const { groups } = await admin.describeGroups([CONSUMER_GROUPS.commandProcessor(ctx.env.config.kafka.topicPrefix)]);
+    // Client ids end with the process id: say whether each member's process is still alive.
+    const members = groups[0]?.members.map((m) => `${m.clientId}${existsSync(`/proc/${/(\d+)$/.exec(m.clientId)?.[1]}`) ? ' (alive)' : ' (gone)'}`);
+    return `processor group: ${groups[0]?.state}, members ${members?.join(', ')}`;
   } catch (error) {
     return `processor group: unknown (${error})`;
   } finally {
-    await admin.close().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
   }
 }
 
