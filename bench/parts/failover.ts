@@ -1,5 +1,5 @@
 import { CONSUMER_GROUPS } from '@carts/contracts';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { partitionForKey } from '@carts/event-log';
 import { addItem, createCarts } from '../lib/carts-api';
 import type { BenchContext } from '../lib/context';
@@ -80,14 +80,25 @@ async function measureTakeover(survivor: BenchService, carts: Map<number, string
   };
 }
 
+function processInfo(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    const parent = readFileSync(`/proc/${ppid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 80);
+    return `alive, parent ${ppid}${ppid === String(process.pid) ? ' = this bench' : `: ${parent}`}`;
+  } catch {
+    return 'gone';
+  }
+}
+
 /** The processor group as the broker sees it: appended when an instance fails to start. */
 async function groupState(ctx: BenchContext): Promise<string> {
   const admin = ctx.env.kafka.admin();
   try {
     await admin.connect();
     const { groups } = await admin.describeGroups([CONSUMER_GROUPS.commandProcessor(ctx.env.config.kafka.topicPrefix)]);
-    // Client ids end with the process id: say whether each member's process is still alive.
-    const members = groups[0]?.members.map((m) => `${m.clientId}${existsSync(`/proc/${/(\d+)$/.exec(m.clientId)?.[1]}`) ? ' (alive)' : ' (gone)'}`);
+    // Client ids end with the process id: say whose each member's process is, if it is still alive.
+    const members = groups[0]?.members.map((m) => `${m.clientId} (${processInfo(Number(/(\d+)$/.exec(m.clientId)?.[1]))})`);
     return `processor group: ${groups[0]?.state}, members ${members?.join(', ')}`;
   } catch (error) {
     return `processor group: unknown (${error})`;
@@ -100,6 +111,7 @@ async function groupState(ctx: BenchContext): Promise<string> {
 export async function runFailover(ctx: BenchContext): Promise<FailoverResults> {
   const loaded = await ensureLog(ctx);
   await ctx.stack.stop('command-service');
+  ctx.log(`failover: ${await groupState(ctx)} (the pipeline's command service stopped)`);
   const env = { ...ctx.env.env, COMMAND_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS), COMMAND_TIMEOUT_MS: '60000' };
   const partitions = ctx.env.config.kafka.partitions;
   const instances: BenchService[] = [];
