@@ -33,11 +33,34 @@ describe('serverProperties', () => {
 });
 
 describe('newClusterId', () => {
-  it('is 16 random bytes as 22 base64url characters', () => {
+  it('is a version 4 UUID as 22 base64url characters', () => {
     const id = newClusterId();
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+    const bytes = Buffer.from(id, 'base64url');
+    expect(bytes).toHaveLength(16);
+    expect(bytes[6] >> 4).toBe(4);
+    expect(bytes[8] >> 6).toBe(2);
     expect(newClusterId()).not.toBe(id);
+  });
+
+  it('never begins with "-" over many ids (1 random id in 64 would)', () => {
+    const ids = Array.from({ length: 20_000 }, () => newClusterId());
+    expect(ids.filter((id) => id.startsWith('-'))).toEqual([]);
+    // "_" is as likely as "-" was: the draw is redone for "-" only, not skewed elsewhere.
+    expect(ids.some((id) => id.startsWith('_'))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('draws again when the bytes would begin with "-"', () => {
+    const dash = Buffer.from('-7IR1O-elGNogDdKjZIabQ', 'base64url');
+    const dashAgain = Buffer.from('-_IR1O-elGNogDdKjZIabQ', 'base64url');
+    const good = Buffer.from('q1w2e3r4t5y6u7i8o9p0aQ', 'base64url');
+    const draws = [dash, dashAgain, good];
+    let calls = 0;
+    const id = newClusterId(() => Buffer.from(draws[calls++]));
+    expect(calls).toBe(3);
+    expect(id.startsWith('-')).toBe(false);
+    expect(id).toHaveLength(22);
   });
 });
 

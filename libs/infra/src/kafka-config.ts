@@ -16,9 +16,20 @@ export const brokerLogsDir = (dataDir: string): string => join(dataDir, 'logs');
 export const brokerPidPath = (dataDir: string): string => join(dataDir, 'broker.pid');
 const logDataDir = (dataDir: string): string => join(dataDir, 'data');
 
-/** A KRaft cluster id: 16 random bytes as 22 characters of base64url, as kafka-storage makes. */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id made the way Kafka's `Uuid.randomUuid()` makes one: a random (version 4)
+ * UUID as 22 characters of base64url, drawn again while it begins with "-" (a command-line
+ * parser would read it as an option: 1 id in 64). The version bits rule out Kafka's reserved
+ * ids (all zeros, and 1).
+ */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const bytes = random();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const id = bytes.toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /**
@@ -90,18 +101,16 @@ export function jvmArgs(opts: { heapMb: number; libDir: string; dataDir: string 
 }
 
 /** Formats the log directory unless an earlier start already did (meta.properties exists). */
-export async function formatStorageOnce(libDir: string, dataDir: string, log: (line: string) => void): Promise<void> {
+export async function formatStorageOnce(libDir: string, dataDir: string, log: (line: string) => void, clusterId = newClusterId()): Promise<void> {
   if (existsSync(join(logDataDir(dataDir), 'meta.properties'))) return;
-  const clusterId = newClusterId();
   log(`Formatting KRaft storage in ${logDataDir(dataDir)} (cluster id ${clusterId})`);
   const args = [
     ...jvmArgs({ heapMb: 256, libDir, dataDir }),
     'kafka.tools.StorageTool',
     'format',
-    '-t',
-    clusterId,
-    '-c',
-    serverPropertiesPath(dataDir),
+    // One token: any id (even one from elsewhere that begins with "-") is the option's value.
+    `--cluster-id=${clusterId}`,
+    `--config=${serverPropertiesPath(dataDir)}`,
   ];
   const { code, output } = await runCommand('java', args);
   if (code !== 0) {
