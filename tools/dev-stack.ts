@@ -20,7 +20,12 @@ const SERVICES = [
   { name: 'query', app: 'query-service' },
 ] as const;
 
-const say = (who: string, line: string) => process.stdout.write(`\x1b[${COLORS[who] ?? '0'}m${`[${who}]`.padEnd(12)}\x1b[0m ${line}\n`);
+// Colour only for a terminal: `npm start > stack.log` gets plain text (NO_COLOR is honoured too).
+const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const say = (who: string, line: string) => {
+  const label = `[${who}]`.padEnd(12);
+  process.stdout.write(colour ? `\x1b[${COLORS[who] ?? '0'}m${label}\x1b[0m ${line}\n` : `${label} ${line}\n`);
+};
 
 function pipeLines(child: ChildProcess, who: string): void {
   for (const stream of [child.stdout, child.stderr]) {

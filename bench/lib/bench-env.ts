@@ -39,7 +39,7 @@ export async function createBenchEnv(): Promise<BenchEnv> {
   const databaseUrl = parseDatabaseUrl(server.url).on(`carts_${run}`);
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl);
-  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: `${run}.`, DATABASE_URL: databaseUrl, CART_PARTITIONS: '6', LOG_LEVEL: 'log' };
+  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: `${run}.`, DATABASE_URL: databaseUrl, CART_PARTITIONS: '6', LOG_LEVEL: 'log', HTTP_ACCESS_LOG: 'false' };
   const config = loadConfig({ ...process.env, ...env });
   await provisionTopics(config.kafka);
   const kafka = createKafka(config.kafka, run);

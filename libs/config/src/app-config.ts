@@ -31,6 +31,8 @@ export interface HttpConfig {
   readonly commandPort: number;
   readonly queryPort: number;
   readonly projectorPort: number;
+  /** One log line per HTTP request (HTTP_ACCESS_LOG); the bench turns it off. */
+  readonly accessLog: boolean;
 }
 
 export interface CommandsConfig {
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       commandPort: int(env, 'COMMAND_SERVICE_PORT', 3000, 1, 65535),
       queryPort: int(env, 'QUERY_SERVICE_PORT', 3001, 1, 65535),
       projectorPort: int(env, 'PROJECTOR_PORT', 3002, 1, 65535),
+      accessLog: bool(env, 'HTTP_ACCESS_LOG', true),
     },
     commands: {
       timeoutMs: int(env, 'COMMAND_TIMEOUT_MS', 5000, 100, 120_000),
@@ -141,7 +144,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD', 'KAFKA_TOPIC_PREFIX', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
   'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_POOL_SIZE',
-  'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'PROJECTOR_PORT', 'COMMAND_TIMEOUT_MS',
+  'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
   'PROJECTION_BUG_WRONG_TOTALS', 'PROJECTION_FAIL_ON_SKU',

@@ -1,8 +1,10 @@
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '@carts/config';
+import { kafkaLogCreator } from './kafka-logging';
 
 /** The one place a kafkajs client is configured (brokers, TLS, SASL, retries, logging). */
 export function createKafka(config: KafkaConfig, clientSuffix: string): Kafka {
+  const debug = process.env.KAFKAJS_LOG_LEVEL === 'debug';
   const options: KafkaJsConfig = {
     clientId: `${config.clientId}-${clientSuffix}`,
     brokers: config.brokers,
@@ -11,7 +13,8 @@ export function createKafka(config: KafkaConfig, clientSuffix: string): Kafka {
     connectionTimeout: 3000,
     requestTimeout: 10000,
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 2000 },
-    logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.ERROR,
+    logLevel: debug ? logLevel.DEBUG : logLevel.ERROR,
+    logCreator: kafkaLogCreator(debug),
   };
   return new Kafka(options);
 }

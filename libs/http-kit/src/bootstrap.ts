@@ -1,7 +1,8 @@
-import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
+import type { FastifyInstance } from 'fastify';
+import { ProblemFilter } from './problem.filter';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -10,22 +11,49 @@ export function logLevels(level: 'error' | 'warn' | 'log' | 'debug'): LogLevel[]
   return order.slice(0, order.indexOf(level) + 1);
 }
 
+export interface HttpAppOptions {
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** One line per request (method, route, status, duration, correlation id). */
+  readonly accessLog: boolean;
+}
+
+/** Nest's logger, with colour codes only for a person at a terminal (never in a log file). */
+export function createLogger(level: HttpAppOptions['logLevel']): ConsoleLogger {
+  const colors = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  return new ConsoleLogger({ logLevels: logLevels(level), colors });
+}
+
 /**
  * Fastify with a 16 KiB body limit and prototype-poisoning protection; every error, including
- * Fastify's own (body too large, bad JSON, wrong media type), leaves as problem+json.
+ * Fastify's own (body too large, bad JSON, wrong media type), leaves as problem+json: Nest installs
+ * Fastify's error handler itself and runs it through the global ProblemFilter (a second handler
+ * of ours would only replace it, with a Fastify warning on every start).
  */
-export async function createHttpApp(module: unknown, level: 'error' | 'warn' | 'log' | 'debug'): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true, allowErrorHandlerOverride: true });
+export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true });
   // bodyParser: false keeps Fastify's own JSON parser (with the poisoning checks above) and
   // skips the form-urlencoded parser Nest would add: a form body is then a 415 like any non-JSON.
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: logLevels(level), bufferLogs: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: createLogger(options.logLevel), bufferLogs: false, bodyParser: false });
   app.useGlobalFilters(new ProblemFilter());
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: anything else (text/plain included, which Fastify parses by default) is a 415.
   fastify.removeContentTypeParser(['text/plain']);
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error)));
+  if (options.accessLog) logEachRequest(fastify);
   app.enableShutdownHooks();
   return app;
+}
+
+/** Probes (`/health/*`, polled every few seconds) only at debug level, so they cannot drown requests. */
+function logEachRequest(fastify: FastifyInstance): void {
+  const logger = new Logger('HTTP');
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? '(no route)';
+    const correlationId = reply.getHeader('x-correlation-id');
+    const line = `${request.method} ${route} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${correlationId ? ` correlationId=${String(correlationId)}` : ''}`;
+    if (route.startsWith('/health/')) logger.debug(line);
+    else logger.log(line);
+    done();
+  });
 }
 
 export async function listen(app: INestApplication, port: number, host: string, name: string): Promise<void> {
