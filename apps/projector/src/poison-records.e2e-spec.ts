@@ -77,6 +77,7 @@ describe('poison records, unknown events and dead letters', () => {
 
     const retried = await runCartctl(['dlq', 'retry'], stack.env);
     expect(retried.stdout).toContain('cart-details g1: 0 re-applied, 5 still parked');
+    expect(retried.code).toBe(1);
     expect(retried.stdout).toMatch(/value is not valid JSON \(if it can never be read: cartctl dlq skip \d+\)/);
 
     for (const poison of (await parked()).filter((d) => d.cartId === p && d.kind === 'poison')) {
@@ -89,6 +90,18 @@ describe('poison records, unknown events and dead letters', () => {
 
     await appendRawRecords(stack.kafka, stack.topic, [added(p, 3, 'SKU-C')]);
     expect((await http('GET', `${query.url}/carts/${p}?minVersion=3&waitMs=10000`)).status).toBe(200);
+
+    // z's empty record is parked once in each of the three projections: one command skips it everywhere.
+    const [zPoison] = (await parked('cart-details')).filter((d) => d.cartId === z);
+    const skipped = await runCartctl(['dlq', 'skip', '--record', `${zPoison.partition}@${zPoison.offset}`], stack.env);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout.match(/^skipped #\d+ \((cart-details|customer-carts|product-activity) g1, cart /gm)).toHaveLength(3);
+    expect((await parked()).map((d) => d.cartId)).not.toContain(z);
+    expect((await runCartctl(['dlq', 'skip', '--record', `${zPoison.partition}@${zPoison.offset}`], stack.env)).code).toBe(1);
+    // q's records stay parked: retry still says so with its exit code.
+    const stillParked = await runCartctl(['dlq', 'retry'], stack.env);
+    expect(stillParked.stdout).toContain('cart-details g1: 0 re-applied, 2 still parked');
+    expect(stillParked.code).toBe(1);
   });
 
   it('a handler error parks that cart in the failing projection only; dlq retry applies it in order after the fix', async () => {
@@ -112,6 +125,7 @@ describe('poison records, unknown events and dead letters', () => {
     projector = await ServiceProcess.start('projector', stack.env);
     const retried = await runCartctl(['dlq', 'retry', '--projection', 'cart-details', '--cart', s], stack.env);
     expect(retried.stdout).toContain('cart-details g1: 3 re-applied, 0 still parked');
+    expect(retried.code).toBe(0);
     expect((await cart(s)).body).toMatchObject({ version: 4, items: [{ sku: 'FAULTY', quantity: 3 }, { sku: 'OK-1', quantity: 1 }] });
     expect((await parked('cart-details')).filter((d) => d.cartId === s)).toEqual([]);
   });

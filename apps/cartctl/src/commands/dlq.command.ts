@@ -1,4 +1,4 @@
-import { listDeadLetters, retryDeadLetters, skipDeadLetter, type DeadLetterView } from '@carts/read-model';
+import { listDeadLetters, retryDeadLetters, skipDeadLetter, skipDeadLettersAt, type DeadLetterView } from '@carts/read-model';
 import { parseArgs } from '../args';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../format';
@@ -6,7 +6,9 @@ import { table } from '../format';
 export const dlqUsage = [
   'dlq list [--projection <name>] [--all] [--json]   parked records (poison, and later events of the same cart)',
   'dlq retry [--projection <name>] [--cart <id>]     after a fix: re-apply parked records, cart by cart, in log order',
+  '                                                  (exit code 1 while records stay parked)',
   'dlq skip <id>                                     give up on a record that can never be read (its cart then moves on)',
+  'dlq skip --record <partition>@<offset>            the same, in every projection that parked that log record',
 ];
 
 const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -32,19 +34,38 @@ async function retry(ctx: CliContext, argv: string[]): Promise<number> {
   const name = flags.get('projection') as string | undefined;
   const projections = name ? [ctx.projection(name)] : ctx.projections;
   const ds = await ctx.ds();
+  let stillParked = 0;
   for (const projection of projections) {
     for (const report of await retryDeadLetters(ds, projection, { cartId: flags.get('cart') as string | undefined })) {
       ctx.out.line(`${report.projection} g${report.generation}: ${report.applied} re-applied, ${report.stillParked.length} still parked`);
+      stillParked += report.stillParked.length;
       const heads = report.stillParked.filter((d) => d.kind === 'poison');
-      for (const d of heads) ctx.out.line(`  #${d.id} cart ${d.cartId ?? '-'} p${d.partition}@${d.offset}: ${d.reason} (if it can never be read: cartctl dlq skip ${d.id})`);
+      for (const d of heads) ctx.out.line(`  #${d.id} cart ${d.cartId ?? '-'} p${d.partition}@${d.offset}: ${d.reason} (if it can never be read: cartctl dlq skip ${d.id}) or, in every projection: cartctl dlq skip --record ${d.partition}@${d.offset}`);
     }
   }
+  // A script (or an operator's `&&`) must not read "done" while records are still parked.
+  if (stillParked > 0) ctx.out.note(`${stillParked} record(s) still parked`);
+  return stillParked > 0 ? 1 : 0;
+}
+
+async function skipRecord(ctx: CliContext, at: string): Promise<number> {
+  const match = /^(\d+)@(\d+)$/.exec(at);
+  if (!match) throw new UsageError('--record takes <partition>@<offset> of cart-events (see dlq list)');
+  const skipped = await skipDeadLettersAt(await ctx.ds(), Number(match[1]), match[2]);
+  if (skipped.length === 0) {
+    ctx.out.note(`no parked record at partition ${match[1]}, offset ${match[2]}`);
+    return 1;
+  }
+  for (const d of skipped) ctx.out.line(`skipped #${d.id} (${d.projection} g${d.generation}, cart ${d.cartId ?? '-'})`);
+  ctx.out.line('run "cartctl dlq retry" to apply the records parked behind it');
   return 0;
 }
 
 async function skip(ctx: CliContext, argv: string[]): Promise<number> {
-  const { positional } = parseArgs(argv);
-  if (positional.length !== 1 || !/^\d+$/.test(positional[0])) throw new UsageError('dlq skip needs the id of one parked record (see dlq list)');
+  const { positional, flags } = parseArgs(argv, ['record']);
+  const record = flags.get('record');
+  if (typeof record === 'string' && positional.length === 0) return skipRecord(ctx, record);
+  if (positional.length !== 1 || !/^\d+$/.test(positional[0])) throw new UsageError('dlq skip needs the id of one parked record, or --record <partition>@<offset> (see dlq list)');
   const skipped = await skipDeadLetter(await ctx.ds(), positional[0]);
   if (!skipped) {
     ctx.out.note(`no parked record #${positional[0]}`);

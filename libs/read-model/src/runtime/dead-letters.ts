@@ -41,6 +41,20 @@ export async function skipDeadLetter(ds: DataSource, id: string): Promise<DeadLe
   return rows[0] ? view(rows[0]) : null;
 }
 
+/**
+ * Gives up on one log record (partition and offset of `cart-events`) everywhere it is parked: a
+ * record no projection can read is parked once per projection and live generation.
+ */
+export async function skipDeadLettersAt(ds: DataSource, partition: number, offset: string): Promise<DeadLetterView[]> {
+  const [rows] = (await ds.query(
+    `UPDATE dead_letters d SET status = 'resolved', resolution = 'skipped', resolved_at = now()
+       FROM projection_generations g
+      WHERE g.projection = d.projection AND g.generation = d.generation AND g.state IN ('active', 'building')
+        AND d.partition = $1 AND d."offset" = $2 AND d.status = 'parked'
+      RETURNING d.*`, [partition, offset])) as [Row[], number];
+  return rows.map(view).sort((a, b) => a.projection.localeCompare(b.projection) || a.generation - b.generation);
+}
+
 export interface RetryReport {
   readonly projection: string;
   readonly generation: number;
