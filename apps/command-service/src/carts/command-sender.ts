@@ -5,7 +5,7 @@ import type { CartCommand } from '@carts/domain';
 import { unavailableProblem, validationProblem } from '@carts/http';
 import { CommandBus, CommandUnavailableError } from '../bus/command-bus';
 import { sendOutcome, type CommandAccepted } from './outcome-response';
-import { uuidV5 } from './uuid-v5';
+import { v5 as uuidV5 } from 'uuid';
 
 const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
 const IF_MATCH = /^(?:W\/)?"(\d{1,9})"$/;
