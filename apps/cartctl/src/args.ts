@@ -1,3 +1,4 @@
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './context';
 
 export interface ParsedArgs {
@@ -5,25 +6,24 @@ export interface ParsedArgs {
   readonly flags: Map<string, string | true>;
 }
 
-/** `--name value`, `--name=value` and bare `--flag`; the allowed names are per command. */
+/**
+ * `--name value`, `--name=value` and bare `--flag`, through Node's own `util.parseArgs` (strict:
+ * an unknown option, a missing value or a flag given a value is a usage error); the allowed names
+ * are per command.
+ */
 export function parseArgs(argv: readonly string[], valued: readonly string[] = [], bare: readonly string[] = []): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (bare.includes(name) && inline === undefined) flags.set(name, true);
-    else if (valued.includes(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, value);
-    } else throw new UsageError(`unknown option --${name}`);
+  const options: ParseArgsConfig['options'] = Object.fromEntries([
+    ...valued.map((name) => [name, { type: 'string' as const }]),
+    ...bare.map((name) => [name, { type: 'boolean' as const }]),
+  ]);
+  try {
+    const { values, positionals } = parseNodeArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    const flags = new Map<string, string | true>();
+    for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== false) flags.set(name, value as string | true);
+    return { positional: positionals, flags };
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
   }
-  return { positional, flags };
 }
 
 export function positiveSeconds(flags: ParsedArgs['flags'], name: string, fallback: number): number {
