@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * Topic names. `cart-commands` and `cart-events` must have the same partition count and are keyed
  * by cart id, so a cart's commands and events share a partition number: that is what makes one
@@ -26,4 +28,11 @@ export function topicNames(prefix = ''): TopicNames {
 export const CONSUMER_GROUPS = {
   commandProcessor: (prefix = '') => `${prefix}cart-command-processor`,
   projection: (prefix: string, projection: string, generation: number) => `${prefix}projection.${projection}.g${generation}`,
+  /**
+   * A one-process group for a fixed assignment (kafkajs cannot consume without a group). It
+   * carries the prefix, so prefixed ACLs cover it; it never commits offsets; its owner deletes it
+   * on stop, and after a crash the broker drops it by itself (an empty group without offsets is
+   * removed at the next `offsets.retention.check.interval.ms`).
+   */
+  private: (prefix: string, role: 'reader' | 'tailer' | 'reply-listener') => `${prefix}private.${role}.${randomUUID()}`,
 };

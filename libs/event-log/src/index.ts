@@ -12,3 +12,4 @@ export * from './writer-progress';
 export type { Kafka } from 'kafkajs';
 export * from './log-admin';
 export * from './raw-records';
+export * from './private-groups';

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { fixedAssigner } from './fixed-assigner';
+import { deleteGroupQuietly } from './private-groups';
 
 /**
  * Reads one reply partition, privately (its own group, fixed assignment), so replies reach the
@@ -14,9 +14,10 @@ export class ReplyListener {
   private joined = false;
   private healthy = false;
 
-  constructor(kafka: Kafka, private readonly topic: string, readonly partition: number, private readonly onReply: (value: Buffer) => void) {
+  constructor(private readonly kafka: Kafka, private readonly groupId: string, private readonly topic: string, readonly partition: number,
+    private readonly onReply: (value: Buffer) => void) {
     this.consumer = kafka.consumer({
-      groupId: `reply-listener-${randomUUID()}`,
+      groupId,
       partitionAssigners: [fixedAssigner({ [topic]: [partition] })],
       maxWaitTimeInMs: 250,
       sessionTimeout: 10_000,
@@ -44,7 +45,8 @@ export class ReplyListener {
     });
   }
 
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await deleteGroupQuietly(this.kafka, this.groupId);
   }
 }
