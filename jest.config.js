@@ -1,7 +1,7 @@
 // Three tiers by file suffix: *.spec.ts (pure, fast), *.int-spec.ts (real Kafka + PostgreSQL),
 // *.e2e-spec.ts (over HTTP against running services). Global set-up starts the same
 // infrastructure `npm start` uses; see libs/testing/src/global-setup.ts.
-const paths = require('./tsconfig.json').compilerOptions.paths;
+const { paths, jsc } = require('./tools/swc-options');
 
 const moduleNameMapper = Object.fromEntries(
   Object.entries(paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
@@ -10,16 +10,8 @@ const moduleNameMapper = Object.fromEntries(
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
-    {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-        // Rewrites @carts/* here too: global set-up does not go through moduleNameMapper.
-        baseUrl: __dirname,
-        paths,
-      },
-    },
+    // The build's swc options: rewrites @carts/* here too (global set-up skips moduleNameMapper).
+    { jsc },
   ],
 };
 

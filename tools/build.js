@@ -2,13 +2,15 @@
 // Compiles apps/, libs/, tools/ and bench/ to dist/ with swc (about a second on 2 cores; the type
 // check runs separately as `npm run typecheck`). Path aliases (@carts/*) are rewritten to relative
 // imports, so `node dist/apps/<app>/src/main.js` runs with no loader.
+// Why not `nest build`: it builds one app per call, not tools/ or bench/, and rewrites dist/ whole;
+// this builds everything in one pass and replaces files atomically, so the tests' processes can
+// start from dist/ while a build runs. nest-cli.json stays for the Nest CLI's generators.
 const fs = require('node:fs');
 const path = require('node:path');
 const swc = require('@swc/core');
+const { root, jsc } = require('./swc-options');
 
-const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist');
-const { paths } = require(path.join(root, 'tsconfig.json')).compilerOptions;
 
 function* sources(dir) {
   if (!fs.existsSync(dir)) return;
@@ -35,14 +37,7 @@ async function build() {
     const { code, map } = await swc.transformFile(file, {
       swcrc: false,
       sourceMaps: true,
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-        baseUrl: root,
-        paths,
-        keepClassNames: true,
-      },
+      jsc,
       module: { type: 'commonjs' },
     });
     const target = path.join(out, path.relative(root, file)).replace(/\.ts$/, '.js');
