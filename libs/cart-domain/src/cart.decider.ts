@@ -7,6 +7,7 @@ import { changeItemQuantity } from './decide/change-item-quantity';
 import { checkout } from './decide/checkout';
 import { createCart } from './decide/create-cart';
 import { removeItem } from './decide/remove-item';
+import type { Decider } from './decider';
 
 /** Throws CartError when the command is refused; [] means accepted with nothing to record. */
 export function decide(state: CartState, command: CartCommand): readonly CartEvent[] {
@@ -31,4 +32,4 @@ export function decide(state: CartState, command: CartCommand): readonly CartEve
   }
 }
 
-export const cartDecider = { decide, evolve, initialState };
+export const cartDecider: Decider<CartState, CartCommand, CartEvent> = { decide, evolve, initialState };

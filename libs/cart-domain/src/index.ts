@@ -4,4 +4,4 @@ export * from './cart.state';
 export * from './cart.errors';
 export * from './cart.limits';
 export * from './cart.decider';
-export * from './testing/specification';
+export * from './decider';

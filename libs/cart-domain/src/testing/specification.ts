@@ -2,11 +2,7 @@
 // from the given events through evolve, so a test never hand-builds a state that history could
 // not produce. Uses Jest's global `expect`; import it from test files only.
 
-export type Decider<State, Command, Event> = {
-  readonly decide: (state: State, command: Command) => readonly Event[];
-  readonly evolve: (state: State, event: Event) => State;
-  readonly initialState: State;
-};
+import type { Decider } from '../decider';
 
 export type DeciderThen<Event> = {
   /** decide returned exactly these events, in this order. */
