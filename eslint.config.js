@@ -1,7 +1,28 @@
-// Lint is deliberately small: the type checker does most of the work. The one architectural
-// rule that matters is that the cart domain stays pure (no framework, broker or database).
+// Lint is deliberately small: the type checker does most of the work. What lint adds is the
+// architecture: the import table of docs/architecture.md ("Folder map"), enforced per folder, so
+// the layering cannot drift silently. Tests (*.spec.ts, *.int-spec.ts, *.e2e-spec.ts, test/
+// folders, libs/testing) may import anything.
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
+
+const LIBS = ['domain', 'contracts', 'event-log', 'read-model', 'config', 'http', 'infra', 'testing'];
+const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'test/**', 'libs/testing/**'];
+
+/** Only these @carts/* libraries (and no test helpers); `extra` bans further packages. */
+function mayImport(folder, allowed, extra = [], typeOnly = []) {
+  const banned = LIBS.filter((lib) => !allowed.includes(lib) && !typeOnly.includes(lib));
+  const patterns = [
+    ...(banned.length ? [{ group: banned.map((lib) => `@carts/${lib}`), message: `${folder} may import only ${allowed.join(', ') || 'no other library'} (docs/architecture.md, Folder map).` }] : []),
+    ...typeOnly.map((lib) => ({ group: [`@carts/${lib}`], allowTypeImports: true, message: `${folder} may use only the types of @carts/${lib} (docs/architecture.md).` })),
+    { group: ['**/testing/**', '**/testing'], message: 'Production code never imports a test helper.' },
+    ...extra,
+  ];
+  return { files: [`${folder}/**/*.ts`], ignores: TESTS, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } };
+}
+
+const onlyEventLogSpeaksKafka = { group: ['kafkajs'], message: 'kafkajs is imported by libs/event-log only: the client stays one adapter.' };
+const noDatabase = { group: ['typeorm', 'pg'], message: 'No database access here (libs/read-model owns it).' };
+const noFramework = { group: ['@nestjs/*', 'fastify'], message: 'No framework here: this library is plain TypeScript.' };
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.local/**'] },
@@ -17,7 +38,7 @@ module.exports = tseslint.config(
   {
     files: ['libs/cart-domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
@@ -27,4 +48,13 @@ module.exports = tseslint.config(
       ],
     },
   },
+  mayImport('libs/contracts', ['domain'], [onlyEventLogSpeaksKafka, noDatabase, noFramework]),
+  mayImport('libs/config', [], [onlyEventLogSpeaksKafka, noDatabase]),
+  mayImport('libs/event-log', ['contracts', 'config'], [noDatabase]),
+  mayImport('libs/read-model', ['domain', 'contracts', 'config'], [onlyEventLogSpeaksKafka], ['event-log']),
+  mayImport('libs/http-kit', [], [onlyEventLogSpeaksKafka, noDatabase]),
+  mayImport('libs/infra', [], [noFramework]),
+  ...['command-service', 'projector', 'query-service', 'cartctl'].map((app) =>
+    mayImport(`apps/${app}`, LIBS.filter((lib) => lib !== 'testing'), [onlyEventLogSpeaksKafka])),
+  mayImport('tools', LIBS.filter((lib) => lib !== 'testing'), [onlyEventLogSpeaksKafka]),
 );
