@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CartError, decide, evolve, initialState, type CartCommand, type CartState } from '@carts/domain';
 import { encodeEvent, envelope } from '@carts/contracts';
+import { seededRandom } from '@carts/testing';
 
 export interface EncodedEvent {
   readonly key: string;
@@ -11,17 +12,6 @@ interface Session {
   readonly cartId: string;
   state: CartState;
   version: number;
-}
-
-/** mulberry32: the mix is the same on every run (ids are random, they only need to be unique). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -40,7 +30,8 @@ export class CartStream {
   events = 0;
 
   constructor(seed = 42, private readonly concurrentSessions = 2000, private readonly customers = 20_000, private readonly skus = 500) {
-    this.random = seeded(seed);
+    // The mix is the same on every run (ids are random: they only need to be unique).
+    this.random = seededRandom(seed);
   }
 
   /** The next `count` events (a little more: a command's events are never split). */
