@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { loadConfig, ConfigError } from '../libs/config/src';
 import { provisionTopics } from '../libs/event-log/src';
 import { ensureKafkaBroker, resolveDatabase } from '../libs/infra/src';
+import { terminate } from '../libs/infra/src/processes';
 import { repoRoot } from '../libs/infra/src/repo-root';
 import { migrate } from '../libs/read-model/src';
 
@@ -58,12 +59,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('stack', 'stopping...');
-  await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) return resolve();
-    c.once('exit', () => resolve());
-    c.kill('SIGTERM');
-    setTimeout(() => c.kill('SIGKILL'), 15_000).unref();
-  })));
+  await Promise.all(children.map((c) => terminate(c.pid as number, { graceMs: 15_000, child: c })));
   for (const stop of stops.reverse()) await stop().catch((e) => say('stack', `stop failed: ${e}`));
   say('stack', 'stopped');
   process.exit(code);

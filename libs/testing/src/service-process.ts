@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { waitFor } from './wait-for';
 import { repoRoot } from '../../infra/src/repo-root';
+import { terminate } from '../../infra/src/processes';
 
 export type ServiceName = 'command-service' | 'projector' | 'query-service';
 
@@ -61,13 +62,9 @@ export class ServiceProcess {
     this.child.kill(signal);
   }
 
-  /** SIGTERM and wait; SIGKILL if it does not go within 15 s. */
+  /** SIGTERM and wait (a stopped process is continued first); SIGKILL if it does not go within 15 s. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-    await this.exited;
-    clearTimeout(timer);
+    await terminate(this.pid, { graceMs: 15_000, child: this.child });
   }
 
   async kill(): Promise<void> {
