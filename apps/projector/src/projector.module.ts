@@ -2,15 +2,14 @@ import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ConfigModule, type AppConfig } from '@carts/config';
 import { HEALTH_CHECKS, HealthController } from '@carts/http';
-import { DATA_SOURCE, databaseHealthCheck, dataSourceProvider } from '@carts/read-model';
+import { DATA_SOURCE, databaseHealthCheck, ReadModelDatabaseModule } from '@carts/read-model';
 import { ProjectionSupervisor } from './projection-supervisor';
 
 export function projectorModule(config: AppConfig) {
   @Module({
-    imports: [ConfigModule.forRoot(config)],
+    imports: [ConfigModule.forRoot(config), ReadModelDatabaseModule.forRoot('carts-projector')],
     controllers: [HealthController],
     providers: [
-      dataSourceProvider('carts-projector'),
       ProjectionSupervisor,
       {
         provide: HEALTH_CHECKS,

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ConfigModule, type AppConfig } from '@carts/config';
 import { HEALTH_CHECKS, HealthController } from '@carts/http';
-import { DATA_SOURCE, databaseHealthCheck, dataSourceProvider } from '@carts/read-model';
+import { DATA_SOURCE, databaseHealthCheck, ReadModelDatabaseModule } from '@carts/read-model';
 import { CartDetailsReader } from './carts/cart-details.reader';
 import { CartsController } from './carts/carts.controller';
 import { VersionWatcher } from './carts/version-watcher';
@@ -15,10 +15,9 @@ import { ProjectionsController } from './projections/projections.controller';
 
 export function queryServiceModule(config: AppConfig) {
   @Module({
-    imports: [ConfigModule.forRoot(config)],
+    imports: [ConfigModule.forRoot(config), ReadModelDatabaseModule.forRoot('carts-query')],
     controllers: [HealthController, CartsController, CustomerCartsController, ProductsController, ProjectionsController],
     providers: [
-      dataSourceProvider('carts-query'),
       CartDetailsReader,
       VersionWatcher,
       CustomerCartsReader,

@@ -28,11 +28,11 @@ export function createDataSource(url: string, poolSize = 10, applicationName = '
   });
 }
 
-/** Applies pending migrations; safe to call from several processes (TypeORM takes a lock). */
+/** Applies pending migrations; safe to call from several processes at once (it holds an advisory lock). */
 export async function migrate(url: string): Promise<string[]> {
   const dataSource = createDataSource(url, 2, 'carts-migrate');
   await dataSource.initialize();
-  // TypeORM takes no lock: services starting together would race to apply the same migration.
+  // TypeORM takes no lock of its own: services starting together would race to apply the same migration.
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
