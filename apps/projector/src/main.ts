@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   await ensureDatabase(config.database.url);
   await migrate(config.database.url);
   (await provisionTopics(config.kafka)).warnings.forEach((w) => console.warn(w));
-  const app = await createHttpApp(projectorModule(config), { logLevel: config.logLevel, accessLog: config.http.accessLog });
+  const app = await createHttpApp(projectorModule(config), { service: 'projector', logLevel: config.logLevel, accessLog: config.http.accessLog });
   app.connectMicroservice({ strategy: app.get(ProjectionSupervisor) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await listen(app, config.http.projectorPort, config.http.host, 'Projector');

@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   await ensureDatabase(config.database.url);
   await migrate(config.database.url);
-  const app = await createHttpApp(queryServiceModule(config), { logLevel: config.logLevel, accessLog: config.http.accessLog });
+  const app = await createHttpApp(queryServiceModule(config), { service: 'query-service', logLevel: config.logLevel, accessLog: config.http.accessLog });
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Cart query service').setVersion('1').build()));
   await listen(app, config.http.queryPort, config.http.host, 'QueryService');
 }

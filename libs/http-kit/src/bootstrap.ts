@@ -2,6 +2,7 @@ import { ConsoleLogger, Logger, type INestApplication, type LogLevel } from '@ne
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { httpRequestDuration, serveMetrics, startMetrics } from './metrics';
 import { ProblemFilter } from './problem.filter';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -12,6 +13,8 @@ export function logLevels(level: 'error' | 'warn' | 'log' | 'debug'): LogLevel[]
 }
 
 export interface HttpAppOptions {
+  /** The `service` label of every metric. */
+  readonly service: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** One line per request (method, route, status, duration, correlation id). */
   readonly accessLog: boolean;
@@ -38,16 +41,24 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: anything else (text/plain included, which Fastify parses by default) is a 415.
   fastify.removeContentTypeParser(['text/plain']);
-  if (options.accessLog) logEachRequest(fastify);
+  startMetrics(options.service);
+  serveMetrics(fastify);
+  observeEachRequest(fastify, options.accessLog);
   app.enableShutdownHooks();
   return app;
 }
 
-/** Probes (`/health/*`, polled every few seconds) only at debug level, so they cannot drown requests. */
-function logEachRequest(fastify: FastifyInstance): void {
+/**
+ * Every response is timed into the RED histogram (by route template: bounded labels) and, with
+ * the access log on, logged; probes (`/health/*`, polled every few seconds) only at debug level,
+ * so they cannot drown requests.
+ */
+function observeEachRequest(fastify: FastifyInstance, accessLog: boolean): void {
   const logger = new Logger('HTTP');
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(no route)';
+    httpRequestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (!accessLog) return done();
     const correlationId = reply.getHeader('x-correlation-id');
     const line = `${request.method} ${route} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${correlationId ? ` correlationId=${String(correlationId)}` : ''}`;
     if (route.startsWith('/health/')) logger.debug(line);

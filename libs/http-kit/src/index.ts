@@ -3,3 +3,4 @@ export * from './problem.filter';
 export * from './validation';
 export * from './health';
 export * from './bootstrap';
+export * from './metrics';
