@@ -1,5 +1,25 @@
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 
+/**
+ * Which log a read model was built from. Kafka's topic id (KIP-516) would be the exact answer, but
+ * kafkajs 2.2.4 speaks Metadata v6, before topic ids: the cluster id (from formatting), the topic
+ * name and its partition count are what it can see. A topic deleted and recreated under the same
+ * name in the same cluster keeps this identity; the read side catches that case by a stored offset
+ * beyond the log's end (see docs/operations.md).
+ */
+export interface LogIdentity {
+  readonly clusterId: string;
+  readonly topic: string;
+  readonly partitions: number;
+}
+
+/** A log as a projection finds it on assignment: who it is, and how far it goes. */
+export interface LogSnapshot {
+  readonly identity: LogIdentity;
+  /** Read-committed end offset of every partition. */
+  readonly endOffsets: ReadonlyMap<number, bigint>;
+}
+
 export interface GroupState {
   readonly state: string;
   readonly members: number;
@@ -38,6 +58,15 @@ export class LogAdmin {
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
     const offsets = await (await this.connected()).fetchTopicOffsets(topic);
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  }
+
+  /** The topic's identity and end offsets, read afresh (a recreated topic must not hide behind a cache). */
+  async snapshot(topic: string): Promise<LogSnapshot> {
+    const admin = await this.connected();
+    const { clusterId } = await admin.describeCluster();
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    const endOffsets = await this.endOffsets(topic);
+    return { identity: { clusterId, topic, partitions: meta.topics[0].partitions.length }, endOffsets };
   }
 
   async partitionCount(topic: string): Promise<number> {
