@@ -67,7 +67,7 @@ describe('read models and the log they were built from', () => {
   it('another log: every projection is diverged, not waiting; cartctl rebuild ties a new generation to this log', async () => {
     await appendTo(envB, second);
     await restart(envB);
-    await divergedEverywhere(/built from another log \(cluster \S+, topic \S+\.cart-events, 6 partitions\), now reading cluster \S+, topic \S+b\.cart-events/);
+    await divergedEverywhere(/built from another log \(cluster \S+, topic \S+\.cart-events, 6 partitions\), now reading cluster \S+, topic \S+b\.cart-events, 6 partitions: rebuild it against this log with "cartctl rebuild (cart-details|customer-carts|product-activity)"/);
 
     for (const name of ['cart-details', 'customer-carts', 'product-activity']) {
       const rebuilt = await runCartctl(['rebuild', name], envB);

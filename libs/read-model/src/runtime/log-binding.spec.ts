@@ -23,8 +23,8 @@ describe('logMismatch: do stored offsets belong to this log?', () => {
   });
 
   it('refuses an offset beyond the log end even when the identity matches (a topic recreated under the same name)', () => {
-    expect(logMismatch(bound, [at(1, 51n)], log())).toBe(
-      'stored offset 51 of partition 1 is beyond the log\'s end (50): the topic was recreated or the database comes from another environment; rebuild it against this log with "cartctl rebuild <projection>"');
+    expect(logMismatch(bound, [at(1, 51n)], log(), 'cart-details')).toBe(
+      'stored offset 51 of partition 1 is beyond the log\'s end (50): the topic was recreated or the database comes from another environment; rebuild it against this log with "cartctl rebuild cart-details"');
   });
 
   it('refuses an unbound generation with offsets of another topic or partition (a database from before bindings)', () => {

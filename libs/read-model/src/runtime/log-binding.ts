@@ -14,7 +14,7 @@ export interface StoredOffset {
   readonly nextOffset: bigint;
 }
 
-const WHAT_TO_DO = 'rebuild it against this log with "cartctl rebuild <projection>"';
+const whatToDo = (projection: string) => `rebuild it against this log with "cartctl rebuild ${projection}"`;
 
 const describeLog = (l: StoredBinding | LogIdentity) => `cluster ${l.clusterId}, topic ${l.topic}, ${l.partitions} partitions`;
 
@@ -24,19 +24,20 @@ const describeLog = (l: StoredBinding | LogIdentity) => `cluster ${l.clusterId},
  * A generation bound to nothing yet (new, or from before bindings existed) is accepted only if its
  * offsets could have come from this log: same topic, none beyond the end.
  */
-export function logMismatch(stored: StoredBinding, offsets: readonly StoredOffset[], log: LogSnapshot): string | null {
+export function logMismatch(stored: StoredBinding, offsets: readonly StoredOffset[], log: LogSnapshot, projection = '<projection>'): string | null {
   const { identity, endOffsets } = log;
+  const todo = whatToDo(projection);
   if (stored.clusterId !== null) {
     const same = stored.clusterId === identity.clusterId && stored.topic === identity.topic && stored.partitions === identity.partitions;
-    if (!same) return `built from another log (${describeLog(stored)}), now reading ${describeLog(identity)}: ${WHAT_TO_DO}`;
+    if (!same) return `built from another log (${describeLog(stored)}), now reading ${describeLog(identity)}: ${todo}`;
   }
   const elsewhere = offsets.find((o) => o.topic !== identity.topic);
-  if (elsewhere) return `offsets stored for topic ${elsewhere.topic}, now reading ${identity.topic}: ${WHAT_TO_DO}`;
+  if (elsewhere) return `offsets stored for topic ${elsewhere.topic}, now reading ${identity.topic}: ${todo}`;
   for (const o of offsets) {
     const end = endOffsets.get(o.partition);
-    if (end === undefined) return `offsets stored for partition ${o.partition}, which ${identity.topic} does not have: ${WHAT_TO_DO}`;
+    if (end === undefined) return `offsets stored for partition ${o.partition}, which ${identity.topic} does not have: ${todo}`;
     if (o.nextOffset > end) {
-      return `stored offset ${o.nextOffset} of partition ${o.partition} is beyond the log's end (${end}): the topic was recreated or the database comes from another environment; ${WHAT_TO_DO}`;
+      return `stored offset ${o.nextOffset} of partition ${o.partition} is beyond the log's end (${end}): the topic was recreated or the database comes from another environment; ${todo}`;
     }
   }
   return null;
@@ -60,7 +61,7 @@ export async function allStoredOffsets(q: DataSource | EntityManager, projection
  */
 export async function resumeGeneration(ds: DataSource, projection: string, generation: number, log: LogSnapshot, partitions: readonly number[]): Promise<ResumeOutcome> {
   const offsets = await allStoredOffsets(ds, projection, generation);
-  const reason = logMismatch(await storedBinding(ds, projection, generation), offsets, log);
+  const reason = logMismatch(await storedBinding(ds, projection, generation), offsets, log, projection);
   if (reason) return { kind: 'diverged', reason };
   const { clusterId, topic, partitions: count } = log.identity;
   await ds.query(
@@ -68,7 +69,7 @@ export async function resumeGeneration(ds: DataSource, projection: string, gener
       WHERE projection = $1 AND generation = $2 AND log_cluster_id IS NULL`, [projection, generation, clusterId, topic, count]);
   // Another instance may have bound it to something else meanwhile: check again against what is stored now.
   const bound = await storedBinding(ds, projection, generation);
-  const again = logMismatch(bound, offsets, log);
+  const again = logMismatch(bound, offsets, log, projection);
   if (again) return { kind: 'diverged', reason: again };
   const wanted = new Set(partitions);
   return { kind: 'resume', offsets: new Map(offsets.filter((o) => wanted.has(o.partition)).map((o) => [o.partition, o.nextOffset])) };

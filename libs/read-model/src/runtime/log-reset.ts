@@ -16,7 +16,7 @@ export async function divergedGenerations(ds: DataSource, log: LogSnapshot): Pro
     `SELECT projection, generation FROM projection_generations WHERE state IN ('active', 'building') ORDER BY projection, generation`);
   const found: DivergedGeneration[] = [];
   for (const { projection, generation } of live) {
-    const reason = logMismatch(await storedBinding(ds, projection, generation), await allStoredOffsets(ds, projection, generation), log);
+    const reason = logMismatch(await storedBinding(ds, projection, generation), await allStoredOffsets(ds, projection, generation), log, projection);
     if (reason) found.push({ projection, generation, reason });
   }
   return found;
