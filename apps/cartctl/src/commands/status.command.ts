@@ -3,7 +3,7 @@ import { parseArgs } from '../args';
 import type { CliContext } from '../context';
 import { table, thousands } from '../format';
 
-export const statusUsage = 'status [--json]                       what GET /projections shows: generations, lag per partition, rebuilds';
+export const statusUsage = 'status [--json]                       what GET /projections shows: generations, health (diverged, failed, restarts), lag per partition, rebuilds';
 
 function describe(s: ProjectionStatus): string {
   const restarts = s.health?.restarts ? ` (${s.health.restarts} restart${s.health.restarts === 1 ? '' : 's'})` : '';
