@@ -209,8 +209,11 @@ export class ProjectionConsumer {
    */
   private onGap(partition: number, from: bigint, first: bigint, pause: () => void): void {
     if (this.reseeks.get(partition) === from) {
-      this.logger.error(`${this.options.groupId} p${partition}: needs offset ${from} but the log continues at ${first}: records are missing (deleted by retention?); partition paused, rebuild from a complete log`);
+      const reason = `partition ${partition} needs offset ${from} but the log continues at ${first}: records are missing (deleted by retention?); partition paused, rebuild from a complete log`;
+      this.logger.error(`${this.options.groupId} ${reason}`);
       pause();
+      // Not a silent stall either: the owner reports it (readiness, status) like a log of another identity.
+      this.listener.diverged?.(reason);
       return;
     }
     this.reseeks.set(partition, from);
