@@ -114,9 +114,4 @@ export class ProjectionRunner {
       .then(() => reportHealth(this.ds, this.projection, this.generation, { state, reason, error, instance: this.instance }))
       .catch((e) => this.logger.warn(`${this.key}: could not record its health (${state}): ${e}`));
   }
-
-  /** Resolves once every state change so far is in PostgreSQL. */
-  flushed(): Promise<void> {
-    return this.reporting;
-  }
 }

@@ -67,10 +67,6 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
       .map(({ runner }) => `${runner.key} ${runner.health.state}: ${runner.health.reason}`);
   }
 
-  runner(key: string): ProjectionRunner | undefined {
-    return this.running.get(key)?.runner;
-  }
-
   listen(callback: (error?: unknown) => void): void {
     this.start().then(() => callback(), (error) => callback(error));
   }

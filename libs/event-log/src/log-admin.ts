@@ -62,11 +62,22 @@ export class LogAdmin {
 
   /** The topic's identity and end offsets, read afresh (a recreated topic must not hide behind a cache). */
   async snapshot(topic: string): Promise<LogSnapshot> {
-    const admin = await this.connected();
-    const { clusterId } = await admin.describeCluster();
-    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-    const endOffsets = await this.endOffsets(topic);
-    return { identity: { clusterId, topic, partitions: meta.topics[0].partitions.length }, endOffsets };
+    // Just after a topic is created its leaders may not be known yet (NOT_LEADER_FOR_PARTITION on
+    // ListOffsets, seen when `npm start` provisions topics and checks the read models at once).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const admin = await this.connected();
+        const { clusterId } = await admin.describeCluster();
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+        const endOffsets = await this.endOffsets(topic);
+        return { identity: { clusterId, topic, partitions: meta.topics[0].partitions.length }, endOffsets };
+      } catch (error) {
+        if (attempt >= 10 || (error as { retriable?: boolean }).retriable !== true) throw error;
+        // kafkajs' admin does not refresh its metadata on NOT_LEADER: a new connection does.
+        await this.close().catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
   }
 
   async partitionCount(topic: string): Promise<number> {
