@@ -24,7 +24,7 @@ function fakeKafka(failures: number, error: Error & { retriable?: boolean }) {
 }
 
 describe('LogAdmin.snapshot', () => {
-  it('retries a retriable error (NOT_LEADER just after a topic is created) on a fresh admin connection', async () => {
+  it('retries a retriable error (NOT_LEADER just after a topic is created) on a fresh admin connection each time', async () => {
     const { kafka, admins } = fakeKafka(2, Object.assign(new Error('This server is not the leader for that topic-partition'), { retriable: true }));
     expect(await new LogAdmin(kafka).snapshot('t')).toEqual({ identity: { clusterId: 'c-1', topic: 't', partitions: 2 }, endOffsets: new Map([[0, 5n], [1, 7n]]) });
     expect(admins).toHaveLength(3);

@@ -27,6 +27,9 @@ export interface GroupState {
   readonly assignments: { readonly member: string; readonly partitions: number[] }[];
 }
 
+const endOffsetsOf = (offsets: { partition: number; high: string }[]): Map<number, bigint> =>
+  new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+
 /**
  * The read side's view of the cluster for status and operations: log end offsets (for lag and
  * rebuild progress), partition counts (to find a cart's partition) and consumer groups (is any
@@ -56,26 +59,29 @@ export class LogAdmin {
 
   /** Read-committed end offset of every partition: the last stable offset, transaction markers included. */
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
-    const offsets = await (await this.connected()).fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+    return endOffsetsOf(await (await this.connected()).fetchTopicOffsets(topic));
   }
 
-  /** The topic's identity and end offsets, read afresh (a recreated topic must not hide behind a cache). */
+  /** The topic's identity (cluster id, name, partition count) and its read-committed end offsets. */
   async snapshot(topic: string): Promise<LogSnapshot> {
     // Just after a topic is created its leaders may not be known yet (NOT_LEADER_FOR_PARTITION on
     // ListOffsets, seen when `npm start` provisions topics and checks the read models at once).
+    // kafkajs' admin does not refresh its metadata on that error, so retry on a fresh connection,
+    // leaving the shared one (other callers may be using it) alone.
     for (let attempt = 1; ; attempt++) {
+      const fresh = attempt > 1 ? this.kafka.admin() : null;
       try {
-        const admin = await this.connected();
+        if (fresh) await fresh.connect();
+        const admin = fresh ?? (await this.connected());
         const { clusterId } = await admin.describeCluster();
         const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-        const endOffsets = await this.endOffsets(topic);
+        const endOffsets = endOffsetsOf(await admin.fetchTopicOffsets(topic));
         return { identity: { clusterId, topic, partitions: meta.topics[0].partitions.length }, endOffsets };
       } catch (error) {
         if (attempt >= 10 || (error as { retriable?: boolean }).retriable !== true) throw error;
-        // kafkajs' admin does not refresh its metadata on NOT_LEADER: a new connection does.
-        await this.close().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      } finally {
+        await fresh?.disconnect().catch(() => undefined);
       }
     }
   }
