@@ -49,7 +49,8 @@ export interface ProjectionConsumerListener {
 
 /**
  * Feeds a projection. The database, not Kafka, holds the authoritative position: on every
- * assignment the consumer seeks to the offsets stored with the read model (offset 0 when none),
+ * assignment the consumer has the sink check that the stored offsets belong to this log (else it
+ * pauses and reports `diverged`), then seeks to them (offset 0 when none),
  * anything below them is dropped, and every write is a compare-and-set on the stored position.
  * Offsets are also committed to the Kafka group afterwards so standard lag tooling shows progress.
  */
