@@ -12,6 +12,7 @@ import { ensureKafkaBroker, resolveDatabase } from '../libs/infra/src';
 import { terminate } from '../libs/infra/src/processes';
 import { repoRoot } from '../libs/infra/src/repo-root';
 import { migrate } from '../libs/read-model/src';
+import { resetReadModelsOfAnotherLog } from './local-read-models';
 
 const ROOT = repoRoot();
 const COLORS: Record<string, string> = { kafka: '35', postgres: '34', command: '32', projector: '33', query: '36', stack: '1' };
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   report.warnings.forEach((w) => say('kafka', w));
   const applied = await migrate(config.database.url);
   if (applied.length) say('postgres', `applied migrations ${applied.join(', ')}`);
+  if (!process.env.KAFKA_BROKERS?.trim() && !process.env.DATABASE_URL?.trim()) await resetReadModelsOfAnotherLog(config, (l) => say('postgres', l));
 
   for (const service of SERVICES) {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.app, 'src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

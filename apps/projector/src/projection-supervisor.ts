@@ -1,12 +1,26 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
-import { createKafka, ProjectionConsumer, type Kafka } from '@carts/event-log';
+import { createKafka, LogAdmin, ProjectionConsumer, type Kafka, type ProjectionSink } from '@carts/event-log';
 import { createProjections, DATA_SOURCE, ensureActiveGeneration, liveGenerations, PostgresProjectionSink, type LiveGeneration, type ProjectionDefinition } from '@carts/read-model';
+import { DEFAULT_BACKOFF, ProjectionRunner, type Backoff } from './projection-runner';
 
 const RECONCILE_INTERVAL_MS = 1000;
+
+/**
+ * What a projector is made of, for whoever composes one (main.ts: the defaults; a test: a
+ * projection or a sink of its own, a shorter backoff) — rather than test switches in production code.
+ */
+export interface ProjectorComposition {
+  readonly projections?: readonly ProjectionDefinition[];
+  readonly sink?: (ds: DataSource, projection: ProjectionDefinition, generation: number) => ProjectionSink;
+  readonly backoff?: Backoff;
+}
+
+export const PROJECTOR_COMPOSITION = Symbol('PROJECTOR_COMPOSITION');
 
 /**
  * Keeps one consumer running for every live generation of every projection: the active one, and
@@ -23,15 +37,19 @@ const RECONCILE_INTERVAL_MS = 1000;
 export class ProjectionSupervisor implements CustomTransportStrategy {
   private readonly logger = new Logger(ProjectionSupervisor.name);
   private readonly kafka: Kafka;
+  private readonly admin: LogAdmin;
   private readonly projections: readonly ProjectionDefinition[];
-  private readonly running = new Map<string, { readonly consumer: ProjectionConsumer; readonly replay: string | null }>();
+  private readonly instance = `${hostname()}:${process.pid}`;
+  private readonly running = new Map<string, { readonly runner: ProjectionRunner; readonly replay: string | null }>();
   private timer?: NodeJS.Timeout;
   private reconciling = Promise.resolve();
   private started = false;
 
-  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(PROJECTOR_COMPOSITION) private readonly composition: ProjectorComposition = {}) {
     this.kafka = createKafka(config.kafka, `projector-${process.pid}`);
-    this.projections = createProjections(config.projections.faults);
+    this.admin = new LogAdmin(this.kafka);
+    this.projections = composition.projections ?? createProjections(config.projections.faults);
   }
 
   get isRunning(): boolean {
@@ -42,6 +60,13 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
     return [...this.running.keys()];
   }
 
+  /** Readiness: started, and no generation diverged from the log or stopped on an error. */
+  unhealthy(): string[] {
+    if (!this.started) return ['projections not started yet'];
+    return [...this.running.values()].filter(({ runner }) => !runner.healthy)
+      .map(({ runner }) => `${runner.key} ${runner.health.state}: ${runner.health.reason}`);
+  }
+
   listen(callback: (error?: unknown) => void): void {
     this.start().then(() => callback(), (error) => callback(error));
   }
@@ -50,8 +75,9 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
     clearInterval(this.timer);
     this.started = false;
     await this.reconciling;
-    await Promise.all([...this.running.values()].map((r) => r.consumer.stop()));
+    await Promise.all([...this.running.values()].map((r) => r.runner.stop()));
     this.running.clear();
+    await this.admin.close().catch(() => undefined);
   }
 
   private async start(): Promise<void> {
@@ -78,29 +104,35 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
       const replayed = g?.replayStartedAt && g.replayStartedAt !== r.replay;
       if (g && !replayed) continue;
       this.running.delete(key);
-      await r.consumer.stop();
+      await r.runner.stop();
       this.logger.log(`stopped ${key}${replayed ? ' (in-place rebuild: restarting from the reset positions)' : ''}`);
     }
     for (const g of wanted) {
       const key = this.key(g);
       if (this.running.has(key)) continue;
-      const consumer = this.consumerFor(g);
-      this.running.set(key, { consumer, replay: g.replayStartedAt });
-      await consumer.start();
+      const runner = new ProjectionRunner(key, g.projection, g.generation, this.ds, (r) => this.consumerFor(g, r), this.instance,
+        this.composition.backoff ?? DEFAULT_BACKOFF);
+      this.running.set(key, { runner, replay: g.replayStartedAt });
+      await runner.start();
       this.logger.log(`started ${key} (${g.state})`);
     }
   }
 
-  private consumerFor(g: LiveGeneration): ProjectionConsumer {
+  private consumerFor(g: LiveGeneration, runner: ProjectionRunner): ProjectionConsumer {
     const projection = this.projections.find((p) => p.name === g.projection) as ProjectionDefinition;
     const { topicPrefix } = this.config.kafka;
     const settings = this.config.projections;
+    const sink = this.composition.sink?.(this.ds, projection, g.generation) ?? new PostgresProjectionSink(this.ds, projection, g.generation);
     return new ProjectionConsumer(this.kafka, {
       groupId: CONSUMER_GROUPS.projection(topicPrefix, g.projection, g.generation),
       topic: topicNames(topicPrefix).events,
       maxRecordsPerWrite: settings.maxBatch,
       partitionsConsumedConcurrently: settings.partitionConcurrency,
       sessionTimeoutMs: settings.sessionTimeoutMs,
-    }, new PostgresProjectionSink(this.ds, projection, g.generation));
+    }, sink, this.admin, {
+      consuming: () => runner.consuming(),
+      diverged: (reason) => runner.diverged(reason),
+      crashed: (error, restarting) => runner.crashed(error, restarting),
+    });
   }
 }

@@ -1,11 +1,34 @@
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 
+/**
+ * Which log a read model was built from. Kafka's topic id (KIP-516) would be the exact answer, but
+ * kafkajs 2.2.4 speaks Metadata v6, before topic ids: the cluster id (from formatting), the topic
+ * name and its partition count are what it can see. A topic deleted and recreated under the same
+ * name in the same cluster keeps this identity; the read side catches that case by a stored offset
+ * beyond the log's end (see docs/operations.md).
+ */
+export interface LogIdentity {
+  readonly clusterId: string;
+  readonly topic: string;
+  readonly partitions: number;
+}
+
+/** A log as a projection finds it on assignment: who it is, and how far it goes. */
+export interface LogSnapshot {
+  readonly identity: LogIdentity;
+  /** Read-committed end offset of every partition. */
+  readonly endOffsets: ReadonlyMap<number, bigint>;
+}
+
 export interface GroupState {
   readonly state: string;
   readonly members: number;
   /** Partitions of `topic` assigned to each member (client id, host), when asked for a topic. */
   readonly assignments: { readonly member: string; readonly partitions: number[] }[];
 }
+
+const endOffsetsOf = (offsets: { partition: number; high: string }[]): Map<number, bigint> =>
+  new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
 
 /**
  * The read side's view of the cluster for status and operations: log end offsets (for lag and
@@ -36,8 +59,31 @@ export class LogAdmin {
 
   /** Read-committed end offset of every partition: the last stable offset, transaction markers included. */
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
-    const offsets = await (await this.connected()).fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+    return endOffsetsOf(await (await this.connected()).fetchTopicOffsets(topic));
+  }
+
+  /** The topic's identity (cluster id, name, partition count) and its read-committed end offsets. */
+  async snapshot(topic: string): Promise<LogSnapshot> {
+    // Just after a topic is created its leaders may not be known yet (NOT_LEADER_FOR_PARTITION on
+    // ListOffsets, seen when `npm start` provisions topics and checks the read models at once).
+    // kafkajs' admin does not refresh its metadata on that error, so retry on a fresh connection,
+    // leaving the shared one (other callers may be using it) alone.
+    for (let attempt = 1; ; attempt++) {
+      const fresh = attempt > 1 ? this.kafka.admin() : null;
+      try {
+        if (fresh) await fresh.connect();
+        const admin = fresh ?? (await this.connected());
+        const { clusterId } = await admin.describeCluster();
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+        const endOffsets = endOffsetsOf(await admin.fetchTopicOffsets(topic));
+        return { identity: { clusterId, topic, partitions: meta.topics[0].partitions.length }, endOffsets };
+      } catch (error) {
+        if (attempt >= 10 || (error as { retriable?: boolean }).retriable !== true) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      } finally {
+        await fresh?.disconnect().catch(() => undefined);
+      }
+    }
   }
 
   async partitionCount(topic: string): Promise<number> {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { toLogRecord, type LogRecord } from './partition-reader';
+import type { LogAdmin, LogSnapshot } from './log-admin';
 
 export type SinkOutcome =
   | { readonly kind: 'applied' }
@@ -9,9 +10,15 @@ export type SinkOutcome =
   /** The sink's target (a read-model generation) is no longer live: stop feeding it. */
   | { readonly kind: 'retired' };
 
-export interface ProjectionSink {
+export type ResumeOutcome =
   /** Next offset to read per partition, as stored beside the read model (absent: from 0). */
-  loadOffsets(topic: string, partitions: readonly number[]): Promise<Map<number, bigint>>;
+  | { readonly kind: 'resume'; readonly offsets: Map<number, bigint> }
+  /** The stored positions belong to another log (or lie beyond this one's end): read nothing. */
+  | { readonly kind: 'diverged'; readonly reason: string };
+
+export interface ProjectionSink {
+  /** On every assignment: where to resume in `log`, after checking the positions were stored against it. */
+  resume(log: LogSnapshot, partitions: readonly number[]): Promise<ResumeOutcome>;
   /**
    * Applies the records and moves the stored position from `from` to `next` in ONE database
    * transaction — only if the stored position is `from` (compare-and-set), so a stale consumer
@@ -30,9 +37,20 @@ export interface ProjectionConsumerOptions {
   readonly sessionTimeoutMs?: number;
 }
 
+/** What the consumer's owner must know to report health (readiness, status) and restart it. */
+export interface ProjectionConsumerListener {
+  /** Positions checked against the log on assignment: consuming. */
+  consuming?(partitions: readonly number[]): void;
+  /** The stored positions do not belong to this log: every partition is paused until an operator acts. */
+  diverged?(reason: string): void;
+  /** The consumer crashed; `restarting` says whether kafkajs restarts it itself (else it has stopped). */
+  crashed?(error: Error, restarting: boolean): void;
+}
+
 /**
  * Feeds a projection. The database, not Kafka, holds the authoritative position: on every
- * assignment the consumer seeks to the offsets stored with the read model (offset 0 when none),
+ * assignment the consumer has the sink check that the stored offsets belong to this log (else it
+ * pauses and reports `diverged`), then seeks to them (offset 0 when none),
  * anything below them is dropped, and every write is a compare-and-set on the stored position.
  * Offsets are also committed to the Kafka group afterwards so standard lag tooling shows progress.
  */
@@ -44,8 +62,10 @@ export class ProjectionConsumer {
   /** Partitions we sought back to a position after a fetch started past it. */
   private readonly reseeks = new Map<number, bigint>();
   private assigned: number[] = [];
+  private diverged = false;
 
-  constructor(kafka: Kafka, private readonly options: ProjectionConsumerOptions, private readonly sink: ProjectionSink) {
+  constructor(kafka: Kafka, private readonly options: ProjectionConsumerOptions, private readonly sink: ProjectionSink,
+    private readonly admin: LogAdmin, private readonly listener: ProjectionConsumerListener = {}) {
     const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
@@ -68,6 +88,7 @@ export class ProjectionConsumer {
       this.positions = this.seekToStored(this.assigned);
       this.positions.catch((error) => this.logger.error(`cannot load offsets: ${error}`));
     });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.listener.crashed?.(payload.error, payload.restart));
     // A fetch holding only transaction markers (or aborted records) never reaches eachBatch; the
     // stored position must still move past it, or the lag would never reach 0.
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
@@ -97,19 +118,38 @@ export class ProjectionConsumer {
     return this.consumer.disconnect();
   }
 
+  /**
+   * Seeks to the stored positions once the sink has checked they belong to this log. If they do
+   * not (another cluster, a recreated topic, a database restored from elsewhere), waiting for those
+   * offsets could take forever and say nothing: pause instead, and tell the owner why.
+   */
   private async seekToStored(partitions: number[]): Promise<Map<number, bigint>> {
-    const stored = await this.sink.loadOffsets(this.options.topic, partitions);
+    const outcome = await this.sink.resume(await this.admin.snapshot(this.options.topic), partitions);
+    if (outcome.kind === 'diverged') {
+      this.diverged = true;
+      this.consumer.pause([{ topic: this.options.topic }]);
+      this.listener.diverged?.(outcome.reason);
+      return new Map();
+    }
+    if (this.diverged) this.consumer.resume([{ topic: this.options.topic }]);
+    this.diverged = false;
+    const stored = outcome.offsets;
     // No stored offset means "from the start", whatever the Kafka group may have committed earlier.
     for (const partition of partitions) {
       const offset = stored.get(partition) ?? 0n;
       stored.set(partition, offset);
       this.consumer.seek({ topic: this.options.topic, partition, offset: offset.toString() });
     }
+    this.listener.consuming?.(partitions);
     return stored;
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
     const positions = await this.positions;
+    if (this.diverged) {
+      pause();
+      return;
+    }
     await this.markerWrites.get(batch.partition);
     const max = this.options.maxRecordsPerWrite ?? 5000;
     let from = positions.get(batch.partition) ?? 0n;
@@ -170,8 +210,11 @@ export class ProjectionConsumer {
    */
   private onGap(partition: number, from: bigint, first: bigint, pause: () => void): void {
     if (this.reseeks.get(partition) === from) {
-      this.logger.error(`${this.options.groupId} p${partition}: needs offset ${from} but the log continues at ${first}: records are missing (deleted by retention?); partition paused, rebuild from a complete log`);
+      const reason = `partition ${partition} needs offset ${from} but the log continues at ${first}: records are missing (deleted by retention?); partition paused, rebuild from a complete log`;
+      this.logger.error(`${this.options.groupId} ${reason}`);
       pause();
+      // Not a silent stall either: the owner reports it (readiness, status) like a log of another identity.
+      this.listener.diverged?.(reason);
       return;
     }
     this.reseeks.set(partition, from);

@@ -20,5 +20,8 @@ export * from './runtime/dead-letters';
 export * from './runtime/rebuild';
 export * from './runtime/projection-status';
 export * from './runtime/transient-errors';
+export * from './runtime/log-binding';
+export * from './runtime/log-reset';
+export * from './runtime/projection-health';
 export * from './database.providers';
 export * from './prepared-query';

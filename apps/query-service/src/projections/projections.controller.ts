@@ -10,8 +10,8 @@ export class ProjectionsController {
   constructor(private readonly status: ProjectionStatusService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Each projection: active generation, live or rebuilding (with progress), per-partition lag, last event time' })
-  @ApiOkResponse({ description: '{ projections: [...] } — lag = log end offset − stored next offset' })
+  @ApiOperation({ summary: 'Each projection: active generation, live / rebuilding (with progress) / diverged / failed / restarting, per-partition lag, last event time, health (reason, restarts, last error)' })
+  @ApiOkResponse({ description: '{ projections: [...] } — lag = log end offset − stored next offset; health = what the projectors last reported' })
   async list(): Promise<{ projections: ProjectionStatus[] }> {
     try {
       return { projections: await this.status.statuses() };

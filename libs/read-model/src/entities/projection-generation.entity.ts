@@ -12,4 +12,9 @@ export class ProjectionGenerationEntity {
   @Column({ type: 'timestamptz', name: 'activated_at', nullable: true }) activatedAt: Date | null;
   /** Set while an in-place (truncate-and-replay) rebuild of this generation runs. */
   @Column({ type: 'timestamptz', name: 'replay_started_at', nullable: true }) replayStartedAt: Date | null;
+  /** The log this generation's offsets belong to (see LogIdentity); NULL until a projector first resumes it. */
+  @Column({ type: 'text', name: 'log_cluster_id', nullable: true }) logClusterId: string | null;
+  @Column({ type: 'text', name: 'log_topic', nullable: true }) logTopic: string | null;
+  @Column({ type: 'int', name: 'log_partitions', nullable: true }) logPartitions: number | null;
+  @Column({ type: 'timestamptz', name: 'log_bound_at', nullable: true }) logBoundAt: Date | null;
 }

@@ -1,10 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent, PoisonRecordError, type EventEnvelope } from '@carts/contracts';
-import type { LogRecord, ProjectionSink, SinkOutcome } from '@carts/event-log';
+import type { LogRecord, LogSnapshot, ProjectionSink, ResumeOutcome, SinkOutcome } from '@carts/event-log';
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
 import { DeadLetterWriter, type Parked } from './dead-letter-writer';
 import { isTransientDatabaseError } from './transient-errors';
+import { resumeGeneration } from './log-binding';
 
 interface Sorted {
   readonly events: EventEnvelope[];
@@ -28,6 +29,10 @@ export class PostgresProjectionSink implements ProjectionSink {
 
   constructor(private readonly ds: DataSource, readonly projection: ProjectionDefinition, readonly generation: number) {
     this.deadLetters = new DeadLetterWriter(projection, generation);
+  }
+
+  resume(log: LogSnapshot, partitions: readonly number[]): Promise<ResumeOutcome> {
+    return resumeGeneration(this.ds, this.projection.name, this.generation, log, partitions);
   }
 
   async loadOffsets(topic: string, partitions: readonly number[]): Promise<Map<number, bigint>> {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { healthRows, type ProjectionHealth } from './projection-health';
 
 export interface PartitionProgress {
   readonly partition: number;
@@ -21,12 +22,15 @@ export interface GenerationProgress {
   readonly unknownSkipped: number;
   readonly parked: number;
   readonly lastEventAt: string | null;
+  /** What the projectors last reported: running, diverged (with the reason), failed / restarting (with the error and restarts). */
+  readonly health: ProjectionHealth | null;
 }
 
 export interface ProjectionStatus extends Omit<GenerationProgress, 'generation'> {
   readonly name: string;
   readonly activeGeneration: number | null;
-  readonly state: 'live' | 'rebuilding' | 'not started';
+  /** `diverged` / `failed` / `restarting`: the active generation is not moving; `health.reason` says why and what to do. */
+  readonly state: 'live' | 'rebuilding' | 'not started' | 'diverged' | 'failed' | 'restarting';
   readonly rebuild: (GenerationProgress & { readonly mode: 'blue-green' | 'in-place'; readonly startedAt: string }) | null;
 }
 
@@ -34,7 +38,7 @@ interface GenerationRow { projection: string; generation: number; state: 'active
 interface OffsetRow { projection: string; generation: number; partition: number; next_offset: string; events_applied: string; unknown_skipped: string; last_event_at: Date | null }
 interface ParkedRow { projection: string; generation: number; parked: string }
 
-function progress(generation: number, offsets: OffsetRow[], parked: number, ends: ReadonlyMap<number, bigint>): GenerationProgress {
+function progress(generation: number, offsets: OffsetRow[], parked: number, ends: ReadonlyMap<number, bigint>, health: ProjectionHealth | null = null): GenerationProgress {
   const stored = new Map(offsets.map((o) => [o.partition, o]));
   const partitions = [...ends].sort(([a], [b]) => a - b).map(([partition, end]) => {
     const nextOffset = Number(stored.get(partition)?.next_offset ?? 0);
@@ -49,7 +53,7 @@ function progress(generation: number, offsets: OffsetRow[], parked: number, ends
     generation, partitions, lag: sum((p) => p.lag), done, total, percent: total === 0 ? 100 : Math.floor((done / total) * 1000) / 10,
     eventsApplied: offsets.reduce((s, o) => s + Number(o.events_applied), 0),
     unknownSkipped: offsets.reduce((s, o) => s + Number(o.unknown_skipped), 0),
-    parked, lastEventAt: last > 0 ? new Date(last).toISOString() : null,
+    parked, lastEventAt: last > 0 ? new Date(last).toISOString() : null, health,
   };
 }
 
@@ -67,9 +71,11 @@ export async function projectionStatuses(ds: DataSource, names: readonly string[
       WHERE o.topic = $1 AND g.state IN ('active', 'building')`, [topic]);
   const parked: ParkedRow[] = await ds.query(
     `SELECT projection, generation, count(*) AS parked FROM dead_letters WHERE status = 'parked' GROUP BY projection, generation`);
+  const health = await healthRows(ds);
   const of = (g: GenerationRow) => progress(g.generation,
     offsets.filter((o) => o.projection === g.projection && o.generation === g.generation),
-    Number(parked.find((p) => p.projection === g.projection && p.generation === g.generation)?.parked ?? 0), endOffsets);
+    Number(parked.find((p) => p.projection === g.projection && p.generation === g.generation)?.parked ?? 0), endOffsets,
+    health.get(`${g.projection}@${g.generation}`) ?? null);
   return names.map((name) => {
     const active = generations.find((g) => g.projection === name && g.state === 'active');
     const building = generations.filter((g) => g.projection === name && g.state === 'building').pop();
@@ -78,6 +84,7 @@ export async function projectionStatuses(ds: DataSource, names: readonly string[
     const rebuild = building
       ? { ...of(building), mode: 'blue-green' as const, startedAt: building.created_at.toISOString() }
       : active?.replay_started_at ? { ...live, mode: 'in-place' as const, startedAt: active.replay_started_at.toISOString() } : null;
-    return { name, activeGeneration: active?.generation ?? null, state: !active ? 'not started' : rebuild ? 'rebuilding' : 'live', ...liveFields, rebuild };
+    const stuck = live.health && live.health.state !== 'running' ? live.health.state : null;
+    return { name, activeGeneration: active?.generation ?? null, state: !active ? 'not started' : rebuild ? 'rebuilding' : stuck ?? 'live', ...liveFields, rebuild };
   });
 }

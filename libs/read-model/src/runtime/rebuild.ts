@@ -2,6 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ProjectionDefinition } from '../projection';
 import { partitionTable } from '../projection';
 import { activeGeneration, createGenerationTables, lockProjection, READ_MODEL_CHANNEL } from './generations';
+import { unbindGeneration } from './log-binding';
+import { healthOf } from './projection-health';
 
 /** The projection has never run: there is nothing to rebuild beside. */
 export class NoActiveGenerationError extends Error {
@@ -63,7 +65,9 @@ export function trySwap(ds: DataSource, projection: string, active: number, buil
       [projection, [active, building]]);
     const stateOf = (g: number) => states.find((s) => s.generation === g)?.state;
     if (stateOf(active) !== 'active' || stateOf(building) !== 'building') return 'superseded';
-    const live = await storedOffsets(tx, projection, active, topic);
+    // A diverged live generation's positions belong to another log: the new one could never reach them.
+    const diverged = (await healthOf(tx, projection, active))?.state === 'diverged';
+    const live = diverged ? new Map<number, bigint>() : await storedOffsets(tx, projection, active, topic);
     const fresh = await storedOffsets(tx, projection, building, topic);
     if ([...live].some(([partition, offset]) => (fresh.get(partition) ?? 0n) < offset)) return 'behind';
     await tx.query(`UPDATE projection_generations SET state = 'retired' WHERE projection = $1 AND generation = $2`, [projection, active]);
@@ -93,6 +97,7 @@ export async function dropGenerationTablesOnline(ds: DataSource, projection: Pro
     await ds.query(`DROP TABLE IF EXISTS ${child}`);
   }
   await ds.query(`DELETE FROM projection_offsets WHERE projection = $1 AND generation = $2`, [projection.name, generation]);
+  await ds.query(`DELETE FROM projection_health WHERE projection = $1 AND generation = $2`, [projection.name, generation]);
 }
 
 /**
@@ -112,6 +117,8 @@ export function beginInPlace(ds: DataSource, projection: ProjectionDefinition): 
     await tx.query(`DELETE FROM projection_offsets WHERE projection = $1 AND generation = $2`, [projection.name, active]);
     await tx.query(`DELETE FROM dead_letters WHERE projection = $1 AND generation = $2 AND resolution IS DISTINCT FROM 'skipped'`, [projection.name, active]);
     await tx.query(`UPDATE projection_generations SET replay_started_at = now() WHERE projection = $1 AND generation = $2`, [projection.name, active]);
+    // Replayed from 0, it belongs to whichever log the projectors read now.
+    await unbindGeneration(tx, projection.name, active);
     await tx.query(`SELECT pg_notify($1, $2)`, [READ_MODEL_CHANNEL, projection.name]);
     return active;
   });
