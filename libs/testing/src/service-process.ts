@@ -50,10 +50,9 @@ export class ServiceProcess {
   async ready(timeoutMs = 60_000): Promise<void> {
     let exitCode: number | null | undefined;
     void this.exited.then((code) => (exitCode = code));
-    await waitFor(async () => {
-      if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.output.slice(-3000)}`);
-      return (await fetch(`${this.url}/health/ready`)).status;
-    }, (status) => status === 200 || exitCode !== undefined, { timeoutMs, intervalMs: 100, what: `${this.name} ready` });
+    // An exit ends the wait at once (a probe that threw would only be retried until the timeout).
+    await waitFor(async () => (exitCode !== undefined ? -1 : (await fetch(`${this.url}/health/ready`)).status),
+      (status) => status === 200 || exitCode !== undefined, { timeoutMs, intervalMs: 100, what: `${this.name} ready` });
     if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.output.slice(-3000)}`);
   }
 
