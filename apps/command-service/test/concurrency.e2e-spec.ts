@@ -1,8 +1,8 @@
 import { evolve, initialState, type CartEvent, type CartState } from '@carts/domain';
-import { ServiceProcess, waitFor } from '@carts/testing';
+import { ServiceProcess } from '@carts/testing';
 import { CartApi, ITEM, correlation } from './support/cart-api';
 import { byCart, isolatedPrefix, provision, readAllEvents, versionViolations, type LoggedEvent } from './support/event-log';
-import { countBy, writerGroup } from './support/invariants';
+import { countBy, writersSettled } from './support/invariants';
 
 /**
  * Several HTTP requests racing for one cart, spread over two command-service instances (one
@@ -24,9 +24,7 @@ describe('concurrent commands over two instances', () => {
     await provision(PREFIX);
     instances = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
     apis = instances.map((s) => new CartApi(s.url));
-    // Ready is not owning: the second join rebalances the group, and a command that waits out
-    // that rebalance on a busy box can pass its deadline (503). Start from a stable group.
-    await waitFor(() => writerGroup(PREFIX), (m) => m.length === 2 && m.every((x) => x.partitions.length > 0), { timeoutMs: 30_000, what: 'both instances owning partitions' });
+    await writersSettled(PREFIX, 2);
   });
 
   afterAll(async () => {
