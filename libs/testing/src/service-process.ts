@@ -39,8 +39,27 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
-    if (waitReady) await service.ready();
+    if (waitReady) {
+      // Never leave a process that did not become ready running: the caller has no handle to stop it.
+      await service.ready().catch(async (error) => {
+        await service.kill();
+        throw error;
+      });
+    }
     return service;
+  }
+
+  /**
+   * `Promise.all` for starts: if one fails, the others are stopped before the error is thrown.
+   * With `Promise.all`, the ones that did start were never assigned, so no afterAll stopped them
+   * and their open pipes kept Jest from exiting (a CI run that hangs instead of failing).
+   */
+  static async all(starts: readonly Promise<ServiceProcess>[]): Promise<ServiceProcess[]> {
+    const results = await Promise.allSettled(starts);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failure) return results.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
+    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    throw failure.reason;
   }
 
   get pid(): number {
