@@ -22,7 +22,7 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
 
   beforeAll(async () => {
     stack = await isolatedEnv('headline', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
-    [commands, query, projector] = await Promise.all([
+    [commands, query, projector] = await ServiceProcess.all([
       ServiceProcess.start('command-service', stack.env),
       ServiceProcess.start('query-service', stack.env),
       ServiceProcess.start('projector', { ...stack.env, PROJECTION_BUG_WRONG_TOTALS: '1' }),

@@ -22,7 +22,7 @@ describe('concurrent commands over two instances', () => {
 
   beforeAll(async () => {
     await provision(PREFIX);
-    instances = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
+    instances = await ServiceProcess.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
     apis = instances.map((s) => new CartApi(s.url));
     await writersSettled(PREFIX, 2);
   });
@@ -84,7 +84,7 @@ describe('concurrent commands over two instances', () => {
     expect([first.status, refused.status]).toEqual([200, 404]);
 
     await Promise.all(instances.map((s) => s.stop()));
-    instances = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
+    instances = await ServiceProcess.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
     apis = instances.map((s) => new CartApi(s.url));
 
     for (const i of [0, 1]) {

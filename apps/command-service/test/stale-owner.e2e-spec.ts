@@ -65,7 +65,7 @@ describe('a stale owner woken after its partitions were reassigned', () => {
 
   beforeAll(async () => {
     await provision(PREFIX);
-    [a, b] = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
+    [a, b] = await ServiceProcess.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
     fenced = collectLines(a, FENCED);
   });
 

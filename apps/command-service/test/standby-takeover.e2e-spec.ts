@@ -48,7 +48,7 @@ describe('takeover from a warm standby', () => {
     await provision(PREFIX);
     const { cartIds, records } = history();
     await appendRawRecords(kafkaFor(PREFIX), topicNames(PREFIX).events, records);
-    [a, b] = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
+    [a, b] = await ServiceProcess.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
     const partitions = configFor(PREFIX).kafka.partitions;
     const members = await waitFor(() => writerGroup(PREFIX), (m) => m.length === 2 && m.every((x) => x.partitions.length > 0), { what: 'both instances owning partitions' });
     const ownedByA = memberOf(members, a.pid)!.partitions;

@@ -28,7 +28,7 @@ describe('query service', () => {
 
   beforeAll(async () => {
     stack = await isolatedEnv('query', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
-    [projector, query] = await Promise.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('query-service', stack.env)]);
+    [projector, query] = await ServiceProcess.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('query-service', stack.env)]);
     await stack.appendEvents(events);
     await stack.caughtUp();
   });
