@@ -1,7 +1,7 @@
 import { decodeEvent, type EventEnvelope } from '@carts/contracts';
 import { readPartitionsToEnd } from '@carts/event-log';
 import { evolveCartDetails, type CartDetailsRow } from '@carts/read-model';
-import { generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
 
 interface CartBody { cartId: string; total: number; version: number; items: { quantity: number; unitPrice: number }[] }
 const correctTotal = (c: CartBody) => c.items.reduce((t, l) => t + l.quantity * l.unitPrice, 0);
@@ -22,7 +22,7 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
 
   beforeAll(async () => {
     stack = await isolatedEnv('headline', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
-    [commands, query, projector] = await Promise.all([
+    [commands, query, projector] = await ServiceProcess.all([
       ServiceProcess.start('command-service', stack.env),
       ServiceProcess.start('query-service', stack.env),
       ServiceProcess.start('projector', { ...stack.env, PROJECTION_BUG_WRONG_TOTALS: '1' }),
@@ -92,6 +92,10 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
     const cartIds = [...viaApi, ...new Set(generated.map((e) => e.cartId))];
     const loop = queryLoop(cartIds);
     const rebuild = await runCartctl(['rebuild', 'cart-details'], stack.env);
+    // The requests in flight at the swap may all have been served by generation 1: keep querying
+    // until the loop has seen the rebuilt view, rather than hope cartctl's exit left time for it.
+    const sawCorrect = () => [...loop.seen.values()].some((kinds) => kinds.includes('correct'));
+    if (rebuild.code === 0) await waitFor(sawCorrect, Boolean, { timeoutMs: 10_000, what: 'the query loop seeing the rebuilt generation' }).catch(() => undefined);
     await loop.stop();
     expect(rebuild.stdout).toContain('swapped: cart-details generation 2 is live, generation 1 retired');
     expect(rebuild.code).toBe(0);

@@ -13,7 +13,7 @@ describe('walking skeleton', () => {
   let query: ServiceProcess;
 
   beforeAll(async () => {
-    [command, projector, query] = await Promise.all([
+    [command, projector, query] = await ServiceProcess.all([
       ServiceProcess.start('command-service'), ServiceProcess.start('projector'), ServiceProcess.start('query-service'),
     ]);
   });

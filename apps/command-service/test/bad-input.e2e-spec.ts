@@ -1,6 +1,7 @@
 import { ServiceProcess } from '@carts/testing';
 import { CartApi, ITEM } from './support/cart-api';
 import { isolatedPrefix, provision, topicSize } from './support/event-log';
+import { writersSettled } from './support/invariants';
 import { postOversized } from './support/oversized';
 
 /**
@@ -76,6 +77,7 @@ describe('bad input', () => {
   beforeAll(async () => {
     await provision(PREFIX);
     service = await ServiceProcess.start('command-service', { KAFKA_TOPIC_PREFIX: PREFIX });
+    await writersSettled(PREFIX, 1);
     cartId = await new CartApi(service.url).newCart();
     before = [await topicSize(PREFIX, 'commands'), await topicSize(PREFIX, 'events')];
   });

@@ -12,6 +12,12 @@ import { byCart, isolatedPrefix, provision, readAllEvents, versionViolations } f
  */
 const PREFIX = isolatedPrefix('outage');
 const TIMEOUT_MS = 3000;
+/**
+ * What the 503 may take beyond the deadline: the event loop of a service on a busy 2-core box.
+ * Without the deadline, kafkajs' retries (8, up to 2 s apart, each reconnect up to 3 s) would
+ * hold the request for tens of seconds, so this still tells the two apart.
+ */
+const DEADLINE_SLACK_MS = 2000;
 const report = (line: string) => process.stderr.write(`[broker-outage] ${line}\n`);
 
 describe('broker stopped and restarted under a running command service', () => {
@@ -56,7 +62,7 @@ describe('broker stopped and restarted under a running command service', () => {
       expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(r.body).toMatchObject({ type: 'urn:carts:problem:service-unavailable', status: 503 });
-      expect(elapsed).toBeLessThanOrEqual(TIMEOUT_MS + 500);
+      expect(elapsed).toBeLessThanOrEqual(TIMEOUT_MS + DEADLINE_SLACK_MS);
       refused.push(headers['x-correlation-id']);
       report(`503 after ${elapsed} ms: ${(r.body as unknown as { detail: string }).detail}`);
     }

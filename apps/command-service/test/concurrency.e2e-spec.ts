@@ -2,7 +2,7 @@ import { evolve, initialState, type CartEvent, type CartState } from '@carts/dom
 import { ServiceProcess } from '@carts/testing';
 import { CartApi, ITEM, correlation } from './support/cart-api';
 import { byCart, isolatedPrefix, provision, readAllEvents, versionViolations, type LoggedEvent } from './support/event-log';
-import { countBy } from './support/invariants';
+import { countBy, writersSettled } from './support/invariants';
 
 /**
  * Several HTTP requests racing for one cart, spread over two command-service instances (one
@@ -22,8 +22,9 @@ describe('concurrent commands over two instances', () => {
 
   beforeAll(async () => {
     await provision(PREFIX);
-    instances = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
+    instances = await ServiceProcess.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
     apis = instances.map((s) => new CartApi(s.url));
+    await writersSettled(PREFIX, 2);
   });
 
   afterAll(async () => {
@@ -83,7 +84,7 @@ describe('concurrent commands over two instances', () => {
     expect([first.status, refused.status]).toEqual([200, 404]);
 
     await Promise.all(instances.map((s) => s.stop()));
-    instances = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
+    instances = await ServiceProcess.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
     apis = instances.map((s) => new CartApi(s.url));
 
     for (const i of [0, 1]) {

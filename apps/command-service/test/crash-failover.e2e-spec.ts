@@ -22,7 +22,7 @@ describe('kill -9 of one instance under load', () => {
 
   beforeAll(async () => {
     await provision(PREFIX);
-    [a, b] = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
+    [a, b] = await ServiceProcess.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
   });
 
   afterAll(async () => {

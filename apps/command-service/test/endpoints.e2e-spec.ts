@@ -1,6 +1,7 @@
 import { http, ServiceProcess } from '@carts/testing';
 import { CartApi, ITEM } from './support/cart-api';
 import { byCart, isolatedPrefix, provision, readAllEvents } from './support/event-log';
+import { writersSettled } from './support/invariants';
 
 /** Every endpoint of the REST contract, its success and its domain refusals, and what reaches the log. */
 const PREFIX = isolatedPrefix('endpoints');
@@ -15,6 +16,7 @@ describe('REST contract of the command service', () => {
   beforeAll(async () => {
     await provision(PREFIX);
     service = await ServiceProcess.start('command-service', { KAFKA_TOPIC_PREFIX: PREFIX });
+    await writersSettled(PREFIX, 1);
     api = new CartApi(service.url);
   });
 

@@ -48,7 +48,7 @@ describe('takeover from a warm standby', () => {
     await provision(PREFIX);
     const { cartIds, records } = history();
     await appendRawRecords(kafkaFor(PREFIX), topicNames(PREFIX).events, records);
-    [a, b] = await Promise.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
+    [a, b] = await ServiceProcess.all([ServiceProcess.start('command-service', ENV), ServiceProcess.start('command-service', ENV)]);
     const partitions = configFor(PREFIX).kafka.partitions;
     const members = await waitFor(() => writerGroup(PREFIX), (m) => m.length === 2 && m.every((x) => x.partitions.length > 0), { what: 'both instances owning partitions' });
     const ownedByA = memberOf(members, a.pid)!.partitions;
@@ -60,7 +60,9 @@ describe('takeover from a warm standby', () => {
     await a.stop();
     for (const cartId of cartOf.values()) expect((await new CartApi(b.url).addItem(cartId, { sku: 'after', name: 'After', quantity: 1, unitPrice: 1, currency: 'EUR' })).body.version).toBe(EVENTS_PER_CART + 2);
 
-    const moved = restored(b).filter((r) => ownedByA.includes(r.partition));
+    // b logs a restore before it replies, but the log line travels on another pipe than the reply.
+    const restoredFromA = () => restored(b).filter((r) => ownedByA.includes(r.partition));
+    const moved = await waitFor(restoredFromA, (m) => m.length >= ownedByA.length, { timeoutMs: 5000, what: "b's restore lines for a's partitions" }).catch(restoredFromA);
     expect(moved.map((r) => r.partition).sort()).toEqual([...ownedByA].sort());
     for (const { source } of moved) {
       // Each partition holds ~1,000 events (+ the idempotency topic's records); a warm standby

@@ -28,7 +28,7 @@ describe('poison records, unknown events and dead letters', () => {
 
   beforeAll(async () => {
     stack = await isolatedEnv('poison', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
-    [projector, query] = await Promise.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('query-service', stack.env)]);
+    [projector, query] = await ServiceProcess.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('query-service', stack.env)]);
   });
 
   afterAll(async () => {

@@ -13,7 +13,7 @@ describe('two projector instances', () => {
 
   beforeAll(async () => {
     stack = await isolatedEnv('scaling', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
-    [first, second] = await Promise.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('projector', stack.env)]);
+    [first, second] = await ServiceProcess.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('projector', stack.env)]);
   });
 
   afterAll(async () => {

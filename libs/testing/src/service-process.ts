@@ -40,8 +40,27 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
-    if (waitReady) await service.ready();
+    if (waitReady) {
+      // Never leave a process that did not become ready running: the caller has no handle to stop it.
+      await service.ready().catch(async (error) => {
+        await service.kill();
+        throw error;
+      });
+    }
     return service;
+  }
+
+  /**
+   * `Promise.all` for starts: if one fails, the others are stopped before the error is thrown.
+   * With `Promise.all`, the ones that did start were never assigned, so no afterAll stopped them
+   * and their open pipes kept Jest from exiting (a CI run that hangs instead of failing).
+   */
+  static async all(starts: readonly Promise<ServiceProcess>[]): Promise<ServiceProcess[]> {
+    const results = await Promise.allSettled(starts);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failure) return results.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
+    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    throw failure.reason;
   }
 
   get pid(): number {
@@ -51,10 +70,9 @@ export class ServiceProcess {
   async ready(timeoutMs = 60_000): Promise<void> {
     let exitCode: number | null | undefined;
     void this.exited.then((code) => (exitCode = code));
-    await waitFor(async () => {
-      if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.output.slice(-3000)}`);
-      return (await fetch(`${this.url}/health/ready`)).status;
-    }, (status) => status === 200 || exitCode !== undefined, { timeoutMs, intervalMs: 100, what: `${this.name} ready` });
+    // An exit ends the wait at once (a probe that threw would only be retried until the timeout).
+    await waitFor(async () => (exitCode !== undefined ? -1 : (await fetch(`${this.url}/health/ready`)).status),
+      (status) => status === 200 || exitCode !== undefined, { timeoutMs, intervalMs: 100, what: `${this.name} ready` });
     if (exitCode !== undefined) throw new Error(`${this.name} exited with ${exitCode}:\n${this.output.slice(-3000)}`);
   }
 

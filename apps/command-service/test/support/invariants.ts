@@ -1,6 +1,7 @@
 import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
 import { describeGroup, type GroupMember } from '@carts/event-log';
-import { kafkaFor, type LoggedEvent } from './event-log';
+import { waitFor } from '@carts/testing';
+import { configFor, kafkaFor, type LoggedEvent } from './event-log';
 import type { Sent } from './load';
 
 /**
@@ -25,6 +26,17 @@ export function acknowledgementViolations(sent: readonly Sent[], events: readonl
 export async function writerGroup(prefix: string): Promise<readonly GroupMember[]> {
   const group = await describeGroup(kafkaFor(prefix), CONSUMER_GROUPS.commandProcessor(prefix), topicNames(prefix).commands);
   return group.state === 'Stable' ? group.members : [];
+}
+
+/**
+ * Waits until `instances` members own every partition between them. Ready is not owning: a
+ * command sent before the group settles waits out the join (and, for a second instance, a
+ * rebalance), which on a busy box can pass the command's deadline (503).
+ */
+export async function writersSettled(prefix: string, instances: number): Promise<readonly GroupMember[]> {
+  const partitions = configFor(prefix).kafka.partitions;
+  return waitFor(() => writerGroup(prefix), (m) => m.length === instances && m.every((x) => x.partitions.length > 0) && m.reduce((n, x) => n + x.partitions.length, 0) === partitions,
+    { timeoutMs: 30_000, what: `${instances} command-service instance(s) owning every partition` });
 }
 
 /** A command-service process's member: its Kafka client id ends with its pid. */
