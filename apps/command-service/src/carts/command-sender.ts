@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@carts/config';
 import type { CartCommand } from '@carts/domain';
 import { unavailableProblem, validationProblem } from '@carts/http';
 import { CommandBus, CommandUnavailableError } from '../bus/command-bus';
@@ -17,7 +18,7 @@ const KEY_NAMESPACE = '8f4c3b1e-6d2a-4c7e-9b1f-2a6e5d4c3b2a';
  */
 @Injectable()
 export class CommandSender {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(private readonly bus: CommandBus, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** A new cart's id: random, or derived from the Idempotency-Key so a retry reaches the same cart. */
   newCartId(request: FastifyRequest): string {
@@ -36,7 +37,7 @@ export class CommandSender {
     void reply.header('x-correlation-id', correlationId);
     try {
       const outcome = await this.bus.execute({ cartId, command, correlationId, expectedVersion, idempotencyKey, requestHash });
-      return sendOutcome(reply, outcome, successStatus);
+      return sendOutcome(reply, outcome, successStatus, this.config.http.queryPublicUrl);
     } catch (error) {
       if (error instanceof CommandUnavailableError) throw unavailableProblem(`The command could not be confirmed: ${error.message}. Retry with the same Idempotency-Key.`, 1);
       throw error;
