@@ -41,8 +41,8 @@ export function CommandEndpoint(opts: { ifMatch: boolean; cartMustExist: boolean
   ];
   if (opts.ifMatch) {
     decorators.push(
-      ApiHeader({ name: 'If-Match', required: false, description: 'A quoted version such as "3": apply only if the cart is at that version' }),
-      ApiPreconditionFailedResponse(problem('If-Match differs from the cart\'s version (`code`: VERSION_CONFLICT); the ETag header carries the current version')),
+      ApiHeader({ name: 'If-Match', required: false, description: 'A quoted version such as "3": apply only if the cart is at that version ("0": only if it does not exist). `*`: only if the cart exists, at any version (RFC 9110); a missing cart is then a 412' }),
+      ApiPreconditionFailedResponse(problem('If-Match differs from the cart\'s version, or is `*` and the cart does not exist (`code`: VERSION_CONFLICT); the ETag header carries the current version')),
     );
   }
   if (opts.cartMustExist) decorators.push(ApiNotFoundResponse(problem('Unknown cart (`code`: CART_NOT_FOUND) or sku not in the cart (`code`: ITEM_NOT_IN_CART)')));
