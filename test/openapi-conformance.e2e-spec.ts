@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
 import { OpenApiChecker, type OpenApiDocument } from './support/openapi-checker';
 
@@ -109,5 +111,14 @@ describe('OpenAPI documents match the real responses', () => {
     expect(mismatches).toEqual([]);
     const readModels = (path: string) => /^\/(carts|customers|products)\//.test(path);
     expect(queries.declared(readModels).filter((r) => !queries.seen.has(r))).toEqual([]);
+  });
+
+  it('docs/api.md and docs/query-api.md have a section for every operation the documents declare', () => {
+    const sections = (file: string) => readFileSync(path.join(__dirname, '..', 'docs', file), 'utf8').match(/^#+ `[A-Z]+ [^`]+`/gm) ?? [];
+    const operations = (checker: OpenApiChecker, skip: RegExp) => Object.entries(checker.doc.paths).filter(([p]) => !skip.test(p))
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = [...sections('api.md'), ...sections('query-api.md')].map((h) => h.replace(/^#+ `|`$/g, ''));
+    const undocumented = [...operations(commands, /^\/health/), ...operations(queries, /^\/(health|projections)/)].filter((op) => !documented.includes(op));
+    expect(undocumented).toEqual([]);
   });
 });
