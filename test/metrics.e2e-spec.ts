@@ -18,7 +18,7 @@ describe('GET /metrics on every service', () => {
 
   beforeAll(async () => {
     env = await isolatedEnv('metrics');
-    services = await Promise.all([
+    services = await ServiceProcess.all([
       ServiceProcess.start('command-service', env.env), ServiceProcess.start('projector', env.env), ServiceProcess.start('query-service', env.env),
     ]);
   });

@@ -22,7 +22,7 @@ describe('logs of a normal start and stop', () => {
   });
 
   it('prints no ERROR, no warning and no colour code, and one access line per request', async () => {
-    services.push(...(await Promise.all([
+    services.push(...(await ServiceProcess.all([
       ServiceProcess.start('command-service', env.env), ServiceProcess.start('projector', env.env), ServiceProcess.start('query-service', env.env),
     ])));
     const [command, , query] = services;

@@ -15,7 +15,7 @@ describe('REST contract of the command service', () => {
 
   beforeAll(async () => {
     await provision(PREFIX);
-    service = await ServiceProcess.start('command-service', { KAFKA_TOPIC_PREFIX: PREFIX });
+    service = await ServiceProcess.start('command-service', { KAFKA_TOPIC_PREFIX: PREFIX, QUERY_SERVICE_PUBLIC_URL: 'https://shop.example/api/' });
     await writersSettled(PREFIX, 1);
     api = new CartApi(service.url);
   });
@@ -26,7 +26,7 @@ describe('REST contract of the command service', () => {
 
   it('runs a cart through every command: status, body, ETag, and the events exactly as sent', async () => {
     const created = await api.createCart('customer_1.x-Y');
-    expect([created.status, created.headers.get('etag'), created.headers.get('location')]).toEqual([201, '"1"', `/carts/${created.body.cartId}`]);
+    expect([created.status, created.headers.get('etag'), created.headers.get('location')]).toEqual([201, '"1"', `https://shop.example/api/carts/${created.body.cartId}`]);
     expect(created.body.cartId).toMatch(UUID);
     const cartId = created.body.cartId;
     const steps = [

@@ -109,8 +109,8 @@ describe('query service', () => {
   describe('GET /customers/:customerId/carts', () => {
     const customer = 'customer-2';
     const expected = [...customerCarts.values()].filter((r) => r.customerId === customer)
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || (a.cartId < b.cartId ? 1 : -1));
-    type Page = { items: { cartId: string; status: string; itemCount: number; total: number; currency: string | null; updatedAt: string }[]; nextCursor: string | null };
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || (a.cartId < b.cartId ? 1 : -1));
+    type Page = { items: { cartId: string; status: string; itemCount: number; total: number; currency: string | null; createdAt: string; updatedAt: string }[]; nextCursor: string | null };
 
     async function allPages(query: string): Promise<Page['items']> {
       const items: Page['items'] = [];
@@ -127,7 +127,9 @@ describe('query service', () => {
     it('pages through every cart newest first with an opaque cursor, no duplicates, no gaps', async () => {
       expect(expected.length).toBeGreaterThan(50);
       const items = await allPages('limit=7');
-      expect(items).toEqual(expected.map((r) => ({ cartId: r.cartId, status: r.status, itemCount: r.itemCount, total: r.total, currency: r.currency, updatedAt: r.updatedAt })));
+      expect(items).toEqual(expected.map((r) => ({
+        cartId: r.cartId, status: r.status, itemCount: r.itemCount, total: r.total, currency: r.currency, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      })));
       expect((await get<Page>(`/customers/${customer}/carts`)).body.items).toHaveLength(20);
     });
 
@@ -202,4 +204,3 @@ describe('query service', () => {
     expect(body.projections[0].eventsApplied).toBe(events.length + 30);
   });
 });
-

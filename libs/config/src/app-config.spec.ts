@@ -18,6 +18,9 @@ describe('loadConfig', () => {
     ['KAFKA_SSL', 'maybe', /KAFKA_SSL: expected true or false/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of error, warn, log, debug/],
     ['COMMAND_TIMEOUT_MS', '5', /COMMAND_TIMEOUT_MS: expected an integer from 100/],
+    ['QUERY_SERVICE_PUBLIC_URL', '/carts', /QUERY_SERVICE_PUBLIC_URL: expected an absolute http/],
+    ['QUERY_SERVICE_PUBLIC_URL', 'ftp://example.com', /QUERY_SERVICE_PUBLIC_URL: expected an absolute http/],
+    ['QUERY_SERVICE_PUBLIC_URL', 'https://example.com/q?x=1', /QUERY_SERVICE_PUBLIC_URL: expected an absolute http.* without query/],
   ])('rejects %s=%j naming the variable and what it expects', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(message);
@@ -28,5 +31,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(/KAFKA_SASL_PASSWORD: expected a non-empty value/);
     const config = loadConfig({ ...env, KAFKA_SASL_PASSWORD: 's3cret' });
     expect(config.kafka).toMatchObject({ brokers: ['b1.example:9093', 'b2.example:9093'], localBroker: false, ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'carts', password: 's3cret' } });
+  });
+
+  it('points Location at the query service: its port by default, or the public URL of a gateway', () => {
+    expect(loadConfig({}).http.queryPublicUrl).toBe('http://127.0.0.1:3001');
+    expect(loadConfig({ QUERY_SERVICE_PORT: '8081' }).http.queryPublicUrl).toBe('http://127.0.0.1:8081');
+    expect(loadConfig({ QUERY_SERVICE_PUBLIC_URL: 'https://api.example.com/shop/' }).http.queryPublicUrl).toBe('https://api.example.com/shop');
   });
 });

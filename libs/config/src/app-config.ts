@@ -1,4 +1,4 @@
-import { Env, bool, hostPortList, int, oneOf, optionalStr, postgresUrl, str, topicPrefix, ConfigError } from './env-parsers';
+import { Env, bool, hostPortList, httpBaseUrl, int, oneOf, optionalStr, postgresUrl, str, topicPrefix, ConfigError } from './env-parsers';
 
 /**
  * Every setting of every service, in namespaces. Read once at boot by `loadConfig`, which throws
@@ -33,6 +33,11 @@ export interface HttpConfig {
   readonly projectorPort: number;
   /** One log line per HTTP request (HTTP_ACCESS_LOG); the bench turns it off. */
   readonly accessLog: boolean;
+  /**
+   * Where clients read a cart: the query service's URL as clients reach it (a gateway's, in a
+   * deployment behind one). `Location` on `POST /carts` is this URL + `/carts/<id>`.
+   */
+  readonly queryPublicUrl: string;
 }
 
 export interface CommandsConfig {
@@ -97,6 +102,7 @@ function loadKafka(env: Env): KafkaConfig {
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
+  const queryPort = int(env, 'QUERY_SERVICE_PORT', 3001, 1, 65535);
   return {
     kafka: loadKafka(env),
     database: {
@@ -107,9 +113,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: {
       host: str(env, 'HTTP_HOST', '127.0.0.1'),
       commandPort: int(env, 'COMMAND_SERVICE_PORT', 3000, 1, 65535),
-      queryPort: int(env, 'QUERY_SERVICE_PORT', 3001, 1, 65535),
+      queryPort,
       projectorPort: int(env, 'PROJECTOR_PORT', 3002, 1, 65535),
       accessLog: bool(env, 'HTTP_ACCESS_LOG', true),
+      queryPublicUrl: httpBaseUrl(env, 'QUERY_SERVICE_PUBLIC_URL', `http://127.0.0.1:${queryPort}`),
     },
     commands: {
       timeoutMs: int(env, 'COMMAND_TIMEOUT_MS', 5000, 100, 120_000),
@@ -144,7 +151,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD', 'KAFKA_TOPIC_PREFIX', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
   'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_POOL_SIZE',
-  'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
+  'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
   'PROJECTION_BUG_WRONG_TOTALS', 'PROJECTION_FAIL_ON_SKU',

@@ -80,3 +80,21 @@ export function topicPrefix(env: Env, name: string): string {
   if (!/^[A-Za-z0-9._-]{0,100}$/.test(raw)) throw new ConfigError(name, 'letters, digits, ".", "_" or "-"', raw);
   return raw;
 }
+
+/**
+ * An absolute http(s) base URL, optionally with a path prefix (a gateway's), without query or
+ * fragment; returned without its trailing slash so `${base}/carts/<id>` is well formed.
+ */
+export function httpBaseUrl(env: Env, name: string, fallback: string): string {
+  const raw = present(env, name) ?? fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'an absolute http:// or https:// URL', raw);
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || raw.includes('#') || raw.includes('?')) {
+    throw new ConfigError(name, 'an absolute http:// or https:// URL without query, fragment or credentials', raw);
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}

@@ -12,6 +12,8 @@ export interface CommandMessage {
   readonly command: CartCommand;
   /** If-Match: apply only when the cart is at exactly this version. */
   readonly expectedVersion?: number;
+  /** If-Match: * (RFC 9110 §13.1.1): apply only when the cart exists, at any version. */
+  readonly expectExists?: boolean;
   readonly idempotencyKey?: string;
   /** Hash of the request (route + body) so a reused key with another request is detected. */
   readonly requestHash?: string;

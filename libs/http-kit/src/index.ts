@@ -4,3 +4,4 @@ export * from './validation';
 export * from './health';
 export * from './bootstrap';
 export * from './metrics';
+export * from './problem-docs';

@@ -8,12 +8,15 @@ import { ProductActivityCartEntity, ProductActivityEntity, ProductRevenueEntity 
 import { InitialSchema1764050000000 } from './migrations/1764050000000-initial-schema';
 import { ReadSideModels1764060000000 } from './migrations/1764060000000-read-side-models';
 import { LogIdentityAndHealth1764070000000 } from './migrations/1764070000000-log-identity-and-health';
+import { CustomerCartsCreatedAt1764100000000 } from './migrations/1764100000000-customer-carts-created-at';
 
 export const READ_MODEL_ENTITIES = [
   ProjectionGenerationEntity, ProjectionOffsetEntity, DeadLetterEntity, CartDetailsEntity, CustomerCartEntity,
   ProductActivityEntity, ProductRevenueEntity, ProductActivityCartEntity,
 ];
-export const READ_MODEL_MIGRATIONS = [InitialSchema1764050000000, ReadSideModels1764060000000, LogIdentityAndHealth1764070000000];
+export const READ_MODEL_MIGRATIONS = [
+  InitialSchema1764050000000, ReadSideModels1764060000000, LogIdentityAndHealth1764070000000, CustomerCartsCreatedAt1764100000000,
+];
 
 /** Schema changes only through migrations: `synchronize` stays off everywhere. */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'carts'): DataSource {

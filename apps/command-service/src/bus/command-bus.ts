@@ -11,6 +11,7 @@ export interface CommandRequest {
   readonly command: CartCommand;
   readonly correlationId: string;
   readonly expectedVersion?: number;
+  readonly expectExists?: boolean;
   readonly idempotencyKey?: string;
   readonly requestHash?: string;
 }

@@ -1,50 +1,49 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiPayloadTooLargeResponse, ApiPreconditionFailedResponse,
-  ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
-import { ProblemType } from '@carts/http';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import type { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ApiProblem, header, RETRY_AFTER } from '@carts/http';
+import { CartVersionDto } from './cart-version.dto';
 
-export class FieldErrorDto {
-  @ApiProperty({ example: 'quantity' }) readonly field: string;
-  @ApiProperty({ example: 'quantity must be at most 1000' }) readonly message: string;
-}
-
-/** RFC 9457 problem details, as every error of this service is answered (application/problem+json). */
-export class ProblemDto {
-  @ApiProperty({ example: ProblemType.validation, enum: Object.values(ProblemType) }) readonly type: string;
-  @ApiProperty({ example: 'Invalid request' }) readonly title: string;
-  @ApiProperty({ example: 400 }) readonly status: number;
-  @ApiProperty({ example: 'Invalid field(s): quantity' }) readonly detail: string;
-  @ApiPropertyOptional({ example: '/carts/0d5a3c1e-8f0b-4c55-9c1e-3f1a2b4c5d6e/items' }) readonly instance?: string;
-  @ApiPropertyOptional({ example: 'CART_CLOSED', description: 'Stable code of the broken rule (404, 409, 412, 422, 503 from the writer)' }) readonly code?: string;
-  @ApiPropertyOptional({ example: 4, description: "The cart's version when the command was refused" }) readonly currentVersion?: number;
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Validation only: one entry per invalid field' }) readonly errors?: FieldErrorDto[];
-}
-
-const problem = (description: string) => ({ description, type: ProblemDto, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } } });
+export { FieldErrorDto, ProblemDto } from '@carts/http';
 
 export const IDEMPOTENCY_KEY_HEADER = ApiHeader({
   name: 'Idempotency-Key', required: false,
   description: '1-128 visible ASCII characters, scoped to the cart. A retry with the same key and request returns the first response and appends nothing; another request with the same key is a 422',
 });
 
+const ETAG = { ETag: header('The cart\'s version after the command, quoted: "4"', { type: 'string', pattern: '^"\\d+"$' }) };
+const CORRELATION_ID = { 'X-Correlation-Id': header('The request\'s X-Correlation-Id, or the one generated for it; copied into every event the command appends') };
+
+/** The success of a command: the cart's new version in the body and as ETag; `Location` on 201. */
+export function CommandAccepted(status: 200 | 201, description: string) {
+  const location: Record<string, HeaderObject> = status === 201
+    ? { Location: header('Where the new cart can be read: the query service\'s URL (QUERY_SERVICE_PUBLIC_URL) + /carts/<id>', { type: 'string', format: 'uri' }) }
+    : {};
+  return ApiResponse({ status, description, type: CartVersionDto, headers: { ...ETAG, ...CORRELATION_ID, ...location } });
+}
+
 /** Headers and error responses every write endpoint shares. */
 export function CommandEndpoint(opts: { ifMatch: boolean; cartMustExist: boolean }) {
   const decorators = [
     IDEMPOTENCY_KEY_HEADER,
     ApiHeader({ name: 'X-Correlation-Id', required: false, description: '1-128 visible ASCII characters, copied into the events and echoed back; generated when absent' }),
-    ApiBadRequestResponse(problem('Malformed JSON, an invalid field (the `errors` list names each), a non-UUID cart id, or a bad header')),
-    ApiConflictResponse(problem('A business rule is broken (`code`: CART_CLOSED, CART_EMPTY, CURRENCY_MISMATCH, LINE_QUANTITY_LIMIT, CART_LINES_LIMIT, CART_ALREADY_EXISTS)')),
-    ApiPayloadTooLargeResponse(problem('The body is over 16 KiB')),
-    ApiUnsupportedMediaTypeResponse(problem('The body is not application/json')),
-    ApiUnprocessableEntityResponse(problem('The Idempotency-Key was used with a different request (`code`: IDEMPOTENCY_KEY_REUSED)')),
-    ApiServiceUnavailableResponse(problem('The broker is unavailable or the command was not processed in time; see Retry-After. Retry with the same Idempotency-Key')),
+    ApiProblem(400, 'Malformed JSON, an invalid field (the `errors` list names each), a non-UUID cart id, or a bad header'),
+    ApiProblem(409, 'A business rule is broken (`code`: CART_CLOSED, CART_EMPTY, CURRENCY_MISMATCH, LINE_QUANTITY_LIMIT, CART_LINES_LIMIT, CART_ALREADY_EXISTS)', CORRELATION_ID),
+    ApiProblem(413, 'The body is over 16 KiB'),
+    ApiProblem(415, 'The body is not application/json'),
+    ApiProblem(422, 'The Idempotency-Key was used with a different request (`code`: IDEMPOTENCY_KEY_REUSED)', CORRELATION_ID),
+    ApiProblem(503, 'The broker is unavailable or the command was not processed in time; see Retry-After. Retry with the same Idempotency-Key', RETRY_AFTER),
   ];
   if (opts.ifMatch) {
     decorators.push(
-      ApiHeader({ name: 'If-Match', required: false, description: 'A quoted version such as "3": apply only if the cart is at that version' }),
-      ApiPreconditionFailedResponse(problem('If-Match differs from the cart\'s version (`code`: VERSION_CONFLICT); the ETag header carries the current version')),
+      ApiHeader({
+        name: 'If-Match', required: false,
+        description: 'A quoted version such as "3": apply only if the cart is at that version ("0": only if it does not exist). `*`: only if the cart exists, at any version (RFC 9110); a missing cart is then a 412',
+      }),
+      ApiProblem(412, 'If-Match differs from the cart\'s version, or is `*` and the cart does not exist (`code`: VERSION_CONFLICT); ETag carries the current version',
+        { ETag: header('The cart\'s current version, quoted'), ...CORRELATION_ID }),
     );
   }
-  if (opts.cartMustExist) decorators.push(ApiNotFoundResponse(problem('Unknown cart (`code`: CART_NOT_FOUND) or sku not in the cart (`code`: ITEM_NOT_IN_CART)')));
+  if (opts.cartMustExist) decorators.push(ApiProblem(404, 'Unknown cart (`code`: CART_NOT_FOUND) or sku not in the cart (`code`: ITEM_NOT_IN_CART)', CORRELATION_ID));
   return applyDecorators(...decorators);
 }

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@carts/config';
 import type { CartCommand } from '@carts/domain';
 import { unavailableProblem, validationProblem } from '@carts/http';
 import { CommandBus, CommandUnavailableError } from '../bus/command-bus';
@@ -17,7 +18,7 @@ const KEY_NAMESPACE = '8f4c3b1e-6d2a-4c7e-9b1f-2a6e5d4c3b2a';
  */
 @Injectable()
 export class CommandSender {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(private readonly bus: CommandBus, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** A new cart's id: random, or derived from the Idempotency-Key so a retry reaches the same cart. */
   newCartId(request: FastifyRequest): string {
@@ -27,16 +28,17 @@ export class CommandSender {
 
   async send(request: FastifyRequest, reply: FastifyReply, cartId: string, command: CartCommand, successStatus = 200): Promise<CommandAccepted> {
     const idempotencyKey = this.idempotencyKey(request);
-    const expectedVersion = this.expectedVersion(request);
+    const precondition = this.ifMatch(request);
+    const expectedVersion = precondition === '*' ? undefined : precondition;
     // If-Match is part of the request: the same key with another precondition is another request.
     const requestHash = idempotencyKey
-      ? createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${cartId}\n${expectedVersion ?? ''}\n${JSON.stringify(command)}`).digest('base64url')
+      ? createHash('sha256').update(`${request.method} ${request.routeOptions.url}\n${cartId}\n${precondition ?? ''}\n${JSON.stringify(command)}`).digest('base64url')
       : undefined;
     const correlationId = this.visibleAsciiHeader(request, 'X-Correlation-Id') ?? randomUUID();
     void reply.header('x-correlation-id', correlationId);
     try {
-      const outcome = await this.bus.execute({ cartId, command, correlationId, expectedVersion, idempotencyKey, requestHash });
-      return sendOutcome(reply, outcome, successStatus);
+      const outcome = await this.bus.execute({ cartId, command, correlationId, expectedVersion, expectExists: precondition === '*' || undefined, idempotencyKey, requestHash });
+      return sendOutcome(reply, outcome, successStatus, this.config.http.queryPublicUrl);
     } catch (error) {
       if (error instanceof CommandUnavailableError) throw unavailableProblem(`The command could not be confirmed: ${error.message}. Retry with the same Idempotency-Key.`, 1);
       throw error;
@@ -59,11 +61,13 @@ export class CommandSender {
     return value;
   }
 
-  private expectedVersion(request: FastifyRequest): number | undefined {
+  /** A version, or `*`: "the cart exists, at any version" (RFC 9110 §13.1.1). */
+  private ifMatch(request: FastifyRequest): number | '*' | undefined {
     const value = this.header(request, 'if-match');
     if (value === undefined) return undefined;
+    if (value.trim() === '*') return '*';
     const match = IF_MATCH.exec(value.trim());
-    if (!match) throw validationProblem([{ field: 'If-Match', message: 'must be a quoted version such as "3"' }]);
+    if (!match) throw validationProblem([{ field: 'If-Match', message: 'must be a quoted version such as "3", or *' }]);
     return Number(match[1]);
   }
 }

@@ -4,7 +4,7 @@ import { CommandSender } from './command-sender';
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
 
 describe('CommandSender.newCartId', () => {
-  const sender = new CommandSender(undefined as never);
+  const sender = new CommandSender(undefined as never, undefined as never);
 
   it('derives the id from the Idempotency-Key (UUID v5), the same across releases', () => {
     // Pinned: a retry sent after an upgrade must still reach the cart its first attempt created.

@@ -28,9 +28,10 @@ export interface CommandAccepted {
   readonly version: number;
 }
 
-export function sendOutcome(reply: FastifyReply, outcome: CommandOutcome, successStatus: number): CommandAccepted {
+/** `readBaseUrl`: the query service's public URL — a 201's Location is where the new cart can be read. */
+export function sendOutcome(reply: FastifyReply, outcome: CommandOutcome, successStatus: number, readBaseUrl: string): CommandAccepted {
   if (outcome.status === 'rejected') throw outcomeToProblem(outcome);
   void reply.status(successStatus).header('etag', `"${outcome.version}"`);
-  if (successStatus === 201) void reply.header('location', `/carts/${outcome.cartId}`);
+  if (successStatus === 201) void reply.header('location', `${readBaseUrl}/carts/${outcome.cartId}`);
   return { cartId: outcome.cartId, version: outcome.version };
 }

@@ -26,6 +26,9 @@ export function decideCommand(msg: CommandMessage, entry: CartEntry, previous: I
   }
   // The asker has already answered 503: appending now would apply a command the client saw fail.
   if (now > msg.deadline) return reject(msg, entry, 'expired', 'COMMAND_EXPIRED', 'The command expired before it was processed', false);
+  if (msg.expectExists && entry.version === 0) {
+    return reject(msg, entry, 'version_conflict', 'VERSION_CONFLICT', 'The cart does not exist (If-Match: * asks that it does)', true);
+  }
   if (msg.expectedVersion !== undefined && msg.expectedVersion !== entry.version) {
     return reject(msg, entry, 'version_conflict', 'VERSION_CONFLICT', `The cart is at version ${entry.version}, not ${msg.expectedVersion}`, true);
   }

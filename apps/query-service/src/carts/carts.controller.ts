@@ -1,8 +1,10 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, ProblemType, strictValidationPipe, unavailableProblem, validationProblem } from '@carts/http';
+import { ApiCartResponses } from '../shared/api-docs';
 import { CartDetailsReader, type CartView } from './cart-details.reader';
+import { CartViewDto } from './cart-view.dto';
 import { CartQueryDto, DEFAULT_WAIT_MS } from './cart-query.dto';
 import { VersionWatcher } from './version-watcher';
 
@@ -15,7 +17,9 @@ export class CartsController {
 
   @Get(':cartId')
   @ApiOperation({ summary: 'The cart as the cart-details read model has it; with minVersion, waits (up to waitMs) until it has that version' })
-  @ApiOkResponse({ description: 'The cart; ETag is its version' })
+  @ApiParam({ name: 'cartId', format: 'uuid', description: 'The cart id returned by POST /carts' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a copy you hold: 304 if the read model still has that version' })
+  @ApiCartResponses(CartViewDto)
   async get(
     @Param('cartId', uuidPipe) cartId: string,
     @Query(strictValidationPipe()) query: CartQueryDto,

@@ -1,20 +1,24 @@
 import { validationProblem } from '@carts/http';
 
-/** A keyset position: the (updated_at, cart_id) of the last cart of a page, exact to the microsecond. */
+/** A keyset position: the (created_at, cart_id) of the last cart of a page, exact to the microsecond. */
 export interface CartCursor {
-  readonly updatedAt: string;
+  readonly createdAt: string;
   readonly cartId: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Opaque to clients (base64url JSON), so its shape can change without breaking them. */
-export const encodeCursor = (c: CartCursor): string => Buffer.from(JSON.stringify({ u: c.updatedAt, c: c.cartId })).toString('base64url');
+/**
+ * Opaque to clients (base64url JSON), so its shape can change without breaking them. The key is
+ * `k` (creation time), not the `u` (update time) of earlier cursors: an old cursor is refused with
+ * a 400 rather than silently read as a position in another order.
+ */
+export const encodeCursor = (c: CartCursor): string => Buffer.from(JSON.stringify({ k: c.createdAt, c: c.cartId })).toString('base64url');
 
 export function decodeCursor(raw: string): CartCursor {
   try {
-    const { u, c } = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { u?: unknown; c?: unknown };
-    if (typeof u === 'string' && !Number.isNaN(Date.parse(u)) && typeof c === 'string' && UUID.test(c)) return { updatedAt: u, cartId: c };
+    const { k, c } = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { k?: unknown; c?: unknown };
+    if (typeof k === 'string' && !Number.isNaN(Date.parse(k)) && typeof c === 'string' && UUID.test(c)) return { createdAt: k, cartId: c };
   } catch {
     // fall through: not one of ours
   }

@@ -1,7 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadQuery } from '../shared/api-docs';
 import { strictValidationPipe } from '@carts/http';
 import { decodeCursor } from './cart-cursor';
+import { CustomerCartsPageDto } from './customer-carts-page.dto';
 import { CustomerCartsQueryDto, CustomerParams } from './customer-carts.dto';
 import { CustomerCartsReader, type CustomerCartsPage } from './customer-carts.reader';
 
@@ -11,8 +13,14 @@ export class CustomerCartsController {
   constructor(private readonly reader: CustomerCartsReader) {}
 
   @Get(':customerId/carts')
-  @ApiOperation({ summary: "A customer's carts, newest first (keyset pagination: pass nextCursor back as cursor)" })
-  @ApiOkResponse({ description: '{ items, nextCursor } — nextCursor is null on the last page' })
+  @ApiOperation({
+    summary: "A customer's carts, newest first by creation (keyset pagination: pass nextCursor back as cursor)",
+    description: 'Ordered by (createdAt, cartId) descending — keys that never change — so a walk through the pages never shows a cart twice, '
+      + 'and never skips a cart that existed when the walk began (and, with `status`, still has that status when its page is read), whatever changes meanwhile. '
+      + 'Carts created during the walk sort before its first page and appear in the next walk. Each item is the cart as it is when its page is read.',
+  })
+  @ApiOkResponse({ type: CustomerCartsPageDto, description: '{ items, nextCursor } — nextCursor is null on the last page' })
+  @ApiBadQuery()
   list(@Param(strictValidationPipe()) params: CustomerParams, @Query(strictValidationPipe()) query: CustomerCartsQueryDto): Promise<CustomerCartsPage> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     return this.reader.page(params.customerId, { status: query.status, limit: query.limit ?? 20, after });

@@ -47,14 +47,19 @@ export class ProductActivityReader {
     return rows[0] ? view(rows[0]) : null;
   }
 
-  /** Ties rank by sku, so the order is stable between calls. */
+  /**
+   * One statement, so one snapshot: the ranking as it stood at one instant, never a mix of two.
+   * Only products whose value is above 0 are ranked (a "top" list does not rank zeros); ties rank
+   * by sku. Not paginated: a ranking by a value that keeps changing has no stable page 2, so a
+   * client asks for up to 100 at once (docs/api.md, "GET /products/top").
+   */
   async top(by: TopBy, limit: number, currency?: string): Promise<RankedProduct[]> {
     const rows: Row[] = by === 'revenue'
       ? await this.ds.query(
         `${SELECT}, v.revenue AS value FROM product_revenue v JOIN product_activity a ON a.generation = v.generation AND a.sku = v.sku
-          WHERE v.generation = ${ACTIVE} AND v.currency = $2 ORDER BY v.revenue DESC, v.sku LIMIT $1`, [limit, currency])
+          WHERE v.generation = ${ACTIVE} AND v.currency = $2 AND v.revenue > 0 ORDER BY v.revenue DESC, v.sku LIMIT $1`, [limit, currency])
       : await this.ds.query(
-        `${SELECT}, a.${COLUMN[by]} AS value FROM product_activity a WHERE a.generation = ${ACTIVE} ORDER BY a.${COLUMN[by]} DESC, a.sku LIMIT $1`, [limit]);
+        `${SELECT}, a.${COLUMN[by]} AS value FROM product_activity a WHERE a.generation = ${ACTIVE} AND a.${COLUMN[by]} > 0 ORDER BY a.${COLUMN[by]} DESC, a.sku LIMIT $1`, [limit]);
     return rows.map((r, i) => ({ rank: i + 1, ...view(r), value: Number(r.value) }));
   }
 }

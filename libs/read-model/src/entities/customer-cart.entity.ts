@@ -16,5 +16,7 @@ export class CustomerCartEntity {
   /** The fold's state (each line's quantity and price), needed to re-total after a change; not served. */
   @Column({ type: 'jsonb' }) lines: CartLine[];
   @Column({ type: 'int' }) version: number;
+  /** CartCreated's time: the list's paging key (never changes). */
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt: Date;
 }

@@ -4,7 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Read models 2 and 3, and what operating the read side needs. Like cart_details, every read-model
  * table is LIST-partitioned by generation so a rebuild fills new partitions beside the live ones.
  *
- * - customer_carts: one row per cart, listed per customer newest first (keyset on updated_at, cart_id).
+ * - customer_carts: one row per cart, listed per customer newest first (keyset on updated_at, cart_id;
+ *   since CustomerCartsCreatedAt1764100000000 on created_at, cart_id, which never change).
  *   `lines` is the fold's own state (prices per line), not served.
  * - product_activity / product_revenue: aggregates per sku (and per sku and currency). Aggregates
  *   cannot compare a version on their rows, so product_activity_carts holds the last cart version

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandEndpoint } from '../api-docs';
+import { CommandAccepted, CommandEndpoint } from '../api-docs';
 import { CartParams } from '../cart-params.dto';
 import { CartVersionDto } from '../cart-version.dto';
 import { CommandSender } from '../command-sender';
@@ -16,7 +16,7 @@ export class AbandonController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Abandon the cart (CartAbandoned); final' })
   @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @ApiOkResponse({ type: CartVersionDto, description: 'CartAbandoned is durably in cart-events' })
+  @CommandAccepted(200, 'CartAbandoned is durably in cart-events')
   abandon(@Param() params: CartParams, @Body(NoBodyPipe) _body: undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
     return this.sender.send(request, reply, params.cartId, { type: 'Abandon', data: {} });
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandEndpoint } from '../api-docs';
+import { CommandAccepted, CommandEndpoint } from '../api-docs';
 import { CartParams } from '../cart-params.dto';
 import { CartVersionDto } from '../cart-version.dto';
 import { CommandSender } from '../command-sender';
@@ -16,7 +16,7 @@ export class AddItemController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Add units of an item (ItemAdded)' })
   @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @ApiOkResponse({ type: CartVersionDto, description: 'ItemAdded is durably in cart-events; ETag is the new version' })
+  @CommandAccepted(200, 'ItemAdded is durably in cart-events; ETag is the new version')
   addItem(@Param() params: CartParams, @Body() body: AddItemDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
     const { sku, name, quantity, unitPrice, currency } = body;
     return this.sender.send(request, reply, params.cartId, { type: 'AddItem', data: { sku, name, quantity, unitPrice, currency } });

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Patch, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandEndpoint } from '../api-docs';
+import { CommandAccepted, CommandEndpoint } from '../api-docs';
 import { CartItemParams } from '../cart-params.dto';
 import { CartVersionDto } from '../cart-version.dto';
 import { CommandSender } from '../command-sender';
@@ -16,7 +16,7 @@ export class ChangeItemQuantityController {
   @HttpCode(200)
   @ApiOperation({ summary: "Set a line's quantity (ItemQuantityChanged; 0 → ItemRemoved; the same quantity → no event)" })
   @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @ApiOkResponse({ type: CartVersionDto, description: 'The event is durably in cart-events (or nothing changed: same version)' })
+  @CommandAccepted(200, 'The event is durably in cart-events (or nothing changed: same version)')
   changeQuantity(@Param() params: CartItemParams, @Body() body: ChangeItemQuantityDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
     return this.sender.send(request, reply, params.cartId, { type: 'ChangeItemQuantity', data: { sku: params.sku, quantity: body.quantity } });
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandEndpoint } from '../api-docs';
+import { CommandAccepted, CommandEndpoint } from '../api-docs';
 import { CartParams } from '../cart-params.dto';
 import { CartVersionDto } from '../cart-version.dto';
 import { CommandSender } from '../command-sender';
@@ -16,7 +16,7 @@ export class CheckoutController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the cart out (CartCheckedOut, with lines, item count, total, currency); final' })
   @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @ApiOkResponse({ type: CartVersionDto, description: 'CartCheckedOut is durably in cart-events' })
+  @CommandAccepted(200, 'CartCheckedOut is durably in cart-events')
   checkout(@Param() params: CartParams, @Body(NoBodyPipe) _body: undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
     return this.sender.send(request, reply, params.cartId, { type: 'Checkout', data: {} });
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandEndpoint } from '../api-docs';
+import { CommandAccepted, CommandEndpoint } from '../api-docs';
 import { CommandSender } from '../command-sender';
 import { CartVersionDto } from '../cart-version.dto';
 import { CreateCartDto } from './create-cart.dto';
@@ -14,8 +14,8 @@ export class CreateCartController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a cart (CartCreated); with an Idempotency-Key the cart id is derived from the key, so a retry reaches the same cart' })
-  @CommandEndpoint({ ifMatch: false, cartMustExist: false })
-  @ApiCreatedResponse({ type: CartVersionDto, description: 'CartCreated is durably in cart-events; Location: /carts/<id>' })
+  @CommandEndpoint({ ifMatch: true, cartMustExist: false })
+  @CommandAccepted(201, 'CartCreated is durably in cart-events; Location is where the cart can be read (the query service)')
   create(@Body() body: CreateCartDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
     const cartId = this.sender.newCartId(request);
     return this.sender.send(request, reply, cartId, { type: 'CreateCart', data: { customerId: body.customerId } }, 201);

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandEndpoint } from '../api-docs';
+import { CommandAccepted, CommandEndpoint } from '../api-docs';
 import { CartItemParams } from '../cart-params.dto';
 import { CartVersionDto } from '../cart-version.dto';
 import { CommandSender } from '../command-sender';
@@ -16,7 +16,7 @@ export class RemoveItemController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a line (ItemRemoved)' })
   @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @ApiOkResponse({ type: CartVersionDto, description: 'ItemRemoved is durably in cart-events' })
+  @CommandAccepted(200, 'ItemRemoved is durably in cart-events')
   removeItem(@Param() params: CartItemParams, @Body(NoBodyPipe) _body: undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
     return this.sender.send(request, reply, params.cartId, { type: 'RemoveItem', data: { sku: params.sku } });
   }

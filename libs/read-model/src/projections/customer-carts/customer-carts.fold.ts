@@ -11,6 +11,8 @@ export interface CustomerCartRow {
   /** The fold's state: each line's quantity and price, so a quantity change can be re-totalled. */
   readonly lines: readonly CartLine[];
   readonly version: number;
+  /** When the cart was created (its CartCreated): never changes, so it is the list's paging key. */
+  readonly createdAt: string;
   readonly updatedAt: string;
 }
 
@@ -34,6 +36,7 @@ export function evolveCustomerCart(row: CustomerCartRow | null, e: EventEnvelope
     ...cartTotals(state.lines),
     lines: state.lines,
     version: e.version,
+    createdAt: row?.createdAt ?? e.occurredAt,
     updatedAt: e.occurredAt,
   };
 }

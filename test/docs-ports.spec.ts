@@ -1,0 +1,17 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig } from '@carts/config';
+
+/** Examples are meant to run as pasted: every local URL in README and docs/ uses a default port. */
+describe('local URLs in README.md and docs/', () => {
+  const root = path.join(__dirname, '..');
+  const files = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
+  const { http } = loadConfig({});
+  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, 9092, 9093, 5432, 54329]);
+
+  it.each(files)('%s uses only default ports', (file) => {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    const ports = [...text.matchAll(/\b(?:localhost|127\.0\.0\.1):(\d+)/g)].map((m) => Number(m[1]));
+    expect(ports.filter((p) => !defaults.has(p))).toEqual([]);
+  });
+});
