@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { withDirLock } from './dir-lock';
 import { InfraError } from './infra-error';
 import {
+  assertFormattedBySameLine,
   brokerLogsDir,
   brokerLogTail,
   brokerPidPath,
@@ -11,9 +12,11 @@ import {
   formattedClusterId,
   jvmArgs,
   serverPropertiesPath,
+  startupProblems,
   writeServerProperties,
 } from './kafka-config';
 import { assertJava17, ensureKafkaJars } from './kafka-jars';
+import { KAFKA_LINES, KafkaDistribution, KafkaLine, selectedKafka } from './kafka-version';
 import { forgetPid, livePidOf, recordPid } from './kafka-pid-file';
 import { isKafkaReady, probeKafkaCluster } from './kafka-probe';
 import { adoptChild } from './owned-processes';
@@ -29,12 +32,16 @@ export interface KafkaBrokerOptions {
   heapMb?: number;
   log?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** "4" (default), "3.9", or an exact version of either; else KAFKA_VERSION decides. */
+  kafkaVersion?: string;
 }
 
 export interface KafkaBrokerHandle {
   readonly brokers: string[];
   readonly startedHere: boolean;
   readonly pid?: number;
+  /** The exact Kafka version started here; undefined for a reused broker (it was not asked). */
+  readonly version?: string;
   /** Clean SIGTERM, SIGKILL after 30 s; resolves once the process is gone. No-op if reused. */
   stop(): Promise<void>;
   /** For failure tests: SIGKILL (default), SIGSTOP, SIGCONT... Only for a broker started here. */
@@ -48,20 +55,24 @@ interface Settings {
   readonly heapMb: number;
   readonly log: (line: string) => void;
   readonly readyTimeoutMs: number;
+  readonly kafka: KafkaDistribution;
 }
 
 const STOP_GRACE_MS = 30_000;
 // Another process's start may include the first jar download, which can take minutes.
 const START_LOCK_TIMEOUT_MS = 15 * 60_000;
 const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${line}\n`);
-const defaultDataDir = (port: number): string => localDir('kafka', String(port));
+// One data directory per version line and port: a 4.x start never touches 3.9's data (and back).
+const defaultDataDir = (line: KafkaLine, port: number): string => localDir('kafka', line, String(port));
 
 function settingsFrom(opts: KafkaBrokerOptions): Settings {
   const port = opts.port ?? 9092;
+  const kafka = selectedKafka(opts.kafkaVersion);
   return {
     port,
+    kafka,
     controllerPort: opts.controllerPort ?? port + 1,
-    dataDir: opts.dataDir ?? defaultDataDir(port),
+    dataDir: opts.dataDir ?? defaultDataDir(kafka.line, port),
     heapMb: opts.heapMb ?? 512,
     log: opts.log ?? defaultLog,
     readyTimeoutMs: opts.readyTimeoutMs ?? 90_000,
@@ -99,24 +110,51 @@ async function isAnswering(brokers: string[], settings: Settings): Promise<boole
   return true;
 }
 
-/** Stops the broker recorded in the data directory's pid file; false if none was running. */
-export async function stopKafkaBroker(opts: { port?: number; dataDir?: string } = {}): Promise<boolean> {
-  const dataDir = opts.dataDir ?? defaultDataDir(opts.port ?? 9092);
-  const pid = livePidOf(dataDir);
-  if (pid !== undefined) await terminate(pid, { graceMs: STOP_GRACE_MS });
-  rmSync(brokerPidPath(dataDir), { force: true });
-  return pid !== undefined;
+/**
+ * Stops the broker recorded in the data directory's pid file (by default: the port's directory
+ * of whichever version line runs there) and waits for its process to exit; false if none ran.
+ */
+export async function stopKafkaBroker(opts: { port?: number; dataDir?: string; log?: (line: string) => void } = {}): Promise<boolean> {
+  const port = opts.port ?? 9092;
+  const dirs = opts.dataDir ? [opts.dataDir] : KAFKA_LINES.map((line) => defaultDataDir(line, port));
+  let stopped = false;
+  for (const dataDir of dirs) {
+    const pid = livePidOf(dataDir);
+    if (pid !== undefined) {
+      await stopCleanly(pid, dataDir, opts.log ?? defaultLog);
+      stopped = true;
+    }
+    rmSync(brokerPidPath(dataDir), { force: true });
+  }
+  return stopped;
+}
+
+/**
+ * SIGTERM, then wait for the JVM to exit: a KRaft broker that is killed mid-shutdown leaves its
+ * logs to be recovered on the next start. Only a broker that has not exited after the grace
+ * period is killed, and that is said loudly, with where to look.
+ */
+async function stopCleanly(pid: number, dataDir: string, log: (line: string) => void, child?: ChildProcess): Promise<void> {
+  const started = Date.now();
+  const outcome = await terminate(pid, { graceMs: STOP_GRACE_MS, child });
+  const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
+  if (outcome === 'exited') return log(`Kafka broker pid ${pid} stopped cleanly in ${took}`);
+  log(
+    `Kafka broker pid ${pid} did not exit within ${STOP_GRACE_MS / 1000}s of SIGTERM and was killed (${outcome}); ` +
+      `its next start recovers the logs. See ${brokerLogsDir(dataDir)}/server.log`,
+  );
 }
 
 async function startBroker(settings: Settings, brokers: string[]): Promise<KafkaBrokerHandle> {
   const started = Date.now();
+  assertFormattedBySameLine(settings.kafka, settings.dataDir);
   await assertJava17();
-  const libDir = await ensureKafkaJars(settings.log);
+  await ensureKafkaJars(settings.kafka, settings.log);
   writeServerProperties(settings);
-  await formatStorageOnce(libDir, settings.dataDir, settings.log);
-  const child = spawnBroker(settings, libDir);
+  await formatStorageOnce(settings.kafka, settings.dataDir, settings.log);
+  const child = spawnBroker(settings);
   const pid = child.pid as number;
-  settings.log(`Starting Kafka broker on ${brokers[0]} (pid ${pid}, data in ${settings.dataDir})`);
+  settings.log(`Starting Kafka ${settings.kafka.version} broker on ${brokers[0]} (pid ${pid}, data in ${settings.dataDir})`);
   let answered: 'ours' | 'foreign';
   try {
     answered = await waitUntilReady(brokers, settings, () => hasExited(child), child);
@@ -133,15 +171,17 @@ async function startBroker(settings: Settings, brokers: string[]): Promise<Kafka
     return reusedHandle(brokers);
   }
   settings.log(`Kafka broker ready on ${brokers[0]} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return ownedHandle(child, brokers, settings.dataDir);
+  const problems = startupProblems(settings.dataDir);
+  if (problems.length) settings.log(`WARNING: the broker reported while starting (${brokerLogsDir(settings.dataDir)}):\n${problems.join('\n')}`);
+  return ownedHandle(child, brokers, settings);
 }
 
-function spawnBroker(settings: Settings, libDir: string): ChildProcess {
+function spawnBroker(settings: Settings): ChildProcess {
   const stdoutLog = join(brokerLogsDir(settings.dataDir), 'stdout.log');
   appendFileSync(stdoutLog, `\n--- broker start ${new Date().toISOString()} ---\n`);
   const fd = openSync(stdoutLog, 'a');
   try {
-    const args = [...jvmArgs({ ...settings, libDir }), 'kafka.Kafka', serverPropertiesPath(settings.dataDir)];
+    const args = [...jvmArgs(settings), 'kafka.Kafka', serverPropertiesPath(settings.dataDir)];
     const child = spawn('java', args, { cwd: settings.dataDir, stdio: ['ignore', fd, fd] });
     // Spawn failures surface as an early exit in waitUntilReady; this only avoids a crash.
     child.on('error', (error) => appendFileSync(stdoutLog, `spawn failed: ${error.message}\n`));
@@ -190,15 +230,16 @@ function startFailure(message: string, dataDir: string): InfraError {
   );
 }
 
-function ownedHandle(child: ChildProcess, brokers: string[], dataDir: string): KafkaBrokerHandle {
+function ownedHandle(child: ChildProcess, brokers: string[], settings: Settings): KafkaBrokerHandle {
   const pid = child.pid as number;
+  const { dataDir, log } = settings;
   let stopping: Promise<void> | undefined;
   return {
     brokers,
     startedHere: true,
     pid,
-    stop: () =>
-      (stopping ??= terminate(pid, { graceMs: STOP_GRACE_MS, child }).then(() => forgetPid(dataDir, pid))),
+    version: settings.kafka.version,
+    stop: () => (stopping ??= stopCleanly(pid, dataDir, log, child).then(() => forgetPid(dataDir, pid))),
     kill: (signal = 'SIGKILL') => {
       if (!hasExited(child)) process.kill(pid, signal);
     },

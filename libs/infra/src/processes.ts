@@ -54,11 +54,15 @@ export async function waitUntilGone(pid: number, timeoutMs: number, child?: Chil
   return true;
 }
 
-/** Polite signal first, SIGKILL after the grace period; resolves once the process is gone. */
+/**
+ * Polite signal first, SIGKILL after the grace period; resolves once the process is gone, saying
+ * how it went: 'exited' on the polite signal, 'killed' after SIGKILL, 'still-running' if even
+ * SIGKILL did not end it within 10 s (a process stuck in the kernel, e.g. on a dead disk).
+ */
 export async function terminate(
   pid: number,
   opts: { signal?: NodeJS.Signals; graceMs: number; child?: ChildProcess },
-): Promise<void> {
+): Promise<'exited' | 'killed' | 'still-running'> {
   const send = (signal: NodeJS.Signals): void => {
     try {
       process.kill(pid, signal);
@@ -69,9 +73,9 @@ export async function terminate(
   // A stopped (SIGSTOP) process would never act on SIGTERM; failure tests leave brokers so.
   send('SIGCONT');
   send(opts.signal ?? 'SIGTERM');
-  if (await waitUntilGone(pid, opts.graceMs, opts.child)) return;
+  if (await waitUntilGone(pid, opts.graceMs, opts.child)) return 'exited';
   send('SIGKILL');
-  await waitUntilGone(pid, 10_000, opts.child);
+  return (await waitUntilGone(pid, 10_000, opts.child)) ? 'killed' : 'still-running';
 }
 
 export function tailFile(path: string, lines: number): string {
