@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDirLock } from './dir-lock';
 import { InfraError } from './infra-error';
@@ -7,7 +7,7 @@ import {
   assertFormattedBySameLine,
   brokerLogsDir,
   brokerLogTail,
-  brokerPidPath,
+  defaultDataDir,
   formatStorageOnce,
   formattedClusterId,
   jvmArgs,
@@ -16,14 +16,15 @@ import {
   writeServerProperties,
 } from './kafka-config';
 import { assertJava17, ensureKafkaJars } from './kafka-jars';
-import { KAFKA_LINES, KafkaDistribution, KafkaLine, selectedKafka } from './kafka-version';
-import { forgetPid, livePidOf, recordPid } from './kafka-pid-file';
+import { stopCleanly } from './kafka-stop';
+import { KafkaDistribution, selectedKafka } from './kafka-version';
+import { forgetPid, livePidOf, markStopping, recordPid, stoppingPidOf } from './kafka-pid-file';
 import { isKafkaReady, probeKafkaCluster } from './kafka-probe';
 import { adoptChild } from './owned-processes';
-import { isPortOpen, isProcessAlive, sleep, terminate } from './processes';
-import { localDir } from './repo-root';
+import { isPortOpen, isProcessAlive, sleep, terminate, waitUntilGone } from './processes';
 
 export { isKafkaReady } from './kafka-probe';
+export { stopKafkaBroker } from './kafka-stop';
 
 export interface KafkaBrokerOptions {
   port?: number;
@@ -58,12 +59,9 @@ interface Settings {
   readonly kafka: KafkaDistribution;
 }
 
-const STOP_GRACE_MS = 30_000;
 // Another process's start may include the first jar download, which can take minutes.
 const START_LOCK_TIMEOUT_MS = 15 * 60_000;
 const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${line}\n`);
-// One data directory per version line and port: a 4.x start never touches 3.9's data (and back).
-const defaultDataDir = (line: KafkaLine, port: number): string => localDir('kafka', line, String(port));
 
 function settingsFrom(opts: KafkaBrokerOptions): Settings {
   const port = opts.port ?? 9092;
@@ -86,6 +84,7 @@ function settingsFrom(opts: KafkaBrokerOptions): Settings {
 export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBrokerHandle> {
   const settings = settingsFrom(opts);
   const brokers = [`127.0.0.1:${settings.port}`];
+  await waitForStoppingBroker(settings);
   if (await isAnswering(brokers, settings)) return reusedHandle(brokers);
   const lock = {
     dir: settings.dataDir,
@@ -97,52 +96,36 @@ export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<
     if (await isAnswering(brokers, settings)) return reusedHandle(brokers);
     const pid = livePidOf(settings.dataDir);
     if (pid === undefined) return startBroker(settings, brokers);
-    // Started from this directory by a process that is gone or gave up: not ready yet, or hung.
+    // Started from this directory by another process: still starting, hung, or shutting down
+    // (a process that exited sends its broker SIGTERM without waiting). Reuse it once it answers;
+    // once it is gone, start afresh rather than fail, as Kafka's own log-directory lock would.
     settings.log(`Waiting for the Kafka broker pid ${pid} (started elsewhere) on ${brokers[0]}`);
-    await waitUntilReady(brokers, settings, () => !isProcessAlive(pid));
-    return reusedHandle(brokers);
+    try {
+      await waitUntilReady(brokers, settings, () => !isProcessAlive(pid));
+      return reusedHandle(brokers);
+    } catch (error) {
+      if (isProcessAlive(pid)) throw error;
+      settings.log(`The Kafka broker pid ${pid} exited without answering (it was stopping); starting a new one`);
+      return startBroker(settings, brokers);
+    }
   });
+}
+
+/** A broker of this directory abandoned by an exiting process still answers for a moment. */
+async function waitForStoppingBroker(settings: Settings): Promise<void> {
+  const pid = stoppingPidOf(settings.dataDir);
+  if (pid === undefined) return;
+  settings.log(`Waiting for the Kafka broker pid ${pid} in ${settings.dataDir} to finish stopping`);
+  if (!(await waitUntilGone(pid, 60_000))) {
+    throw new InfraError('KAFKA_START_FAILED', `The Kafka broker pid ${pid} in ${settings.dataDir} was told to stop but still runs after 60 s.`);
+  }
+  stoppingPidOf(settings.dataDir);
 }
 
 async function isAnswering(brokers: string[], settings: Settings): Promise<boolean> {
   if (!(await isPortOpen(settings.port)) || !(await isKafkaReady(brokers))) return false;
   settings.log(`Reusing the Kafka broker already answering on ${brokers[0]}`);
   return true;
-}
-
-/**
- * Stops the broker recorded in the data directory's pid file (by default: the port's directory
- * of whichever version line runs there) and waits for its process to exit; false if none ran.
- */
-export async function stopKafkaBroker(opts: { port?: number; dataDir?: string; log?: (line: string) => void } = {}): Promise<boolean> {
-  const port = opts.port ?? 9092;
-  const dirs = opts.dataDir ? [opts.dataDir] : KAFKA_LINES.map((line) => defaultDataDir(line, port));
-  let stopped = false;
-  for (const dataDir of dirs) {
-    const pid = livePidOf(dataDir);
-    if (pid !== undefined) {
-      await stopCleanly(pid, dataDir, opts.log ?? defaultLog);
-      stopped = true;
-    }
-    rmSync(brokerPidPath(dataDir), { force: true });
-  }
-  return stopped;
-}
-
-/**
- * SIGTERM, then wait for the JVM to exit: a KRaft broker that is killed mid-shutdown leaves its
- * logs to be recovered on the next start. Only a broker that has not exited after the grace
- * period is killed, and that is said loudly, with where to look.
- */
-async function stopCleanly(pid: number, dataDir: string, log: (line: string) => void, child?: ChildProcess): Promise<void> {
-  const started = Date.now();
-  const outcome = await terminate(pid, { graceMs: STOP_GRACE_MS, child });
-  const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
-  if (outcome === 'exited') return log(`Kafka broker pid ${pid} stopped cleanly in ${took}`);
-  log(
-    `Kafka broker pid ${pid} did not exit within ${STOP_GRACE_MS / 1000}s of SIGTERM and was killed (${outcome}); ` +
-      `its next start recovers the logs. See ${brokerLogsDir(dataDir)}/server.log`,
-  );
 }
 
 async function startBroker(settings: Settings, brokers: string[]): Promise<KafkaBrokerHandle> {
@@ -188,7 +171,7 @@ function spawnBroker(settings: Settings): ChildProcess {
     // The caller's stop() owns the lifetime; the handle alone must not keep Node running.
     child.unref();
     recordPid(settings.dataDir, child.pid as number);
-    adoptChild(child, 'SIGTERM');
+    adoptChild(child, 'SIGTERM', () => markStopping(settings.dataDir, child.pid as number));
     return child;
   } finally {
     closeSync(fd);

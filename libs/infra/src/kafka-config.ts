@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from './infra-error';
 import { assertSameLine, formattedVersion, recordFormattedVersion } from './kafka-data-version';
-import { KafkaDistribution } from './kafka-version';
+import { KafkaDistribution, KafkaLine } from './kafka-version';
+import { localDir } from './repo-root';
 import { runCommand, tailFile } from './processes';
 
 export interface BrokerLayout {
@@ -12,6 +13,8 @@ export interface BrokerLayout {
   readonly dataDir: string;
 }
 
+/** One data directory per version line and port: a 4.x start never touches 3.9's data (and back). */
+export const defaultDataDir = (line: KafkaLine, port: number): string => localDir('kafka', line, String(port));
 export const serverPropertiesPath = (dataDir: string): string => join(dataDir, 'server.properties');
 export const brokerLogsDir = (dataDir: string): string => join(dataDir, 'logs');
 export const brokerPidPath = (dataDir: string): string => join(dataDir, 'broker.pid');

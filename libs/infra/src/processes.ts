@@ -61,7 +61,7 @@ export async function waitUntilGone(pid: number, timeoutMs: number, child?: Chil
  */
 export async function terminate(
   pid: number,
-  opts: { signal?: NodeJS.Signals; graceMs: number; child?: ChildProcess },
+  opts: { signal?: NodeJS.Signals; graceMs: number; child?: ChildProcess; beforeKill?: () => Promise<void> },
 ): Promise<'exited' | 'killed' | 'still-running'> {
   const send = (signal: NodeJS.Signals): void => {
     try {
@@ -74,8 +74,19 @@ export async function terminate(
   send('SIGCONT');
   send(opts.signal ?? 'SIGTERM');
   if (await waitUntilGone(pid, opts.graceMs, opts.child)) return 'exited';
+  await opts.beforeKill?.();
   send('SIGKILL');
   return (await waitUntilGone(pid, 10_000, opts.child)) ? 'killed' : 'still-running';
+}
+
+/** Sends a signal (ignoring a process already gone) and gives it `ms` to act on it. */
+export async function signalAndPause(pid: number, signal: NodeJS.Signals, ms: number): Promise<void> {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return;
+  }
+  await sleep(ms);
 }
 
 export function tailFile(path: string, lines: number): string {
