@@ -6,6 +6,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { InfraError } from './infra-error';
 import { findFreePorts } from './free-port';
 import { ensureKafkaBroker, isKafkaReady, KafkaBrokerHandle } from './kafka-broker';
+import { probeKafkaGeneration } from './kafka-probe';
 import { selectedKafka } from './kafka-version';
 
 const TOPIC = 'infra-broker-test';
@@ -85,6 +86,8 @@ describe(`ensureKafkaBroker (real Kafka ${kafkaVersion} broker from Maven Centra
   it('starts a broker that creates a topic and carries a keyed message end to end', async () => {
     expect(broker).toMatchObject({ brokers: mainBrokers, startedHere: true, version: kafkaVersion });
     expect(readFileSync(join(dataDir, 'kafka-version'), 'utf8').trim()).toBe(kafkaVersion);
+    // What answers on the wire is that line (4.x no longer offers Fetch below v4).
+    expect(await probeKafkaGeneration('127.0.0.1', mainPort)).toBe(selectedKafka().line === '4' ? '4.x' : '3.x or older');
     expect(existsSync(join(dataDir, 'broker.pid'))).toBe(true);
 
     await withAdmin((admin) => admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 2 }], waitForLeaders: true }));
@@ -98,8 +101,10 @@ describe(`ensureKafkaBroker (real Kafka ${kafkaVersion} broker from Maven Centra
   }, STEP_TIMEOUT_MS);
 
   it('reuses the broker already answering on the port instead of starting another', async () => {
+    said.length = 0;
     const again = await ensureKafkaBroker({ port: mainPort, dataDir, log });
     expect(again.startedHere).toBe(false);
+    expect(said).toContainEqual(expect.stringMatching(/^Reusing the Kafka broker already answering on .* \(Kafka (4\.x|3\.x or older)\)$/));
     expect(again.pid).toBeUndefined();
     expect(() => again.kill()).toThrow(InfraError);
     await again.stop();

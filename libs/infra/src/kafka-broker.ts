@@ -19,7 +19,7 @@ import { assertJava17, ensureKafkaJars } from './kafka-jars';
 import { stopCleanly } from './kafka-stop';
 import { KafkaDistribution, selectedKafka } from './kafka-version';
 import { forgetPid, livePidOf, markStopping, recordPid, stoppingPidOf } from './kafka-pid-file';
-import { isKafkaReady, probeKafkaCluster } from './kafka-probe';
+import { isKafkaReady, probeKafkaCluster, probeKafkaGeneration } from './kafka-probe';
 import { adoptChild } from './owned-processes';
 import { isPortOpen, isProcessAlive, sleep, terminate, waitUntilGone } from './processes';
 
@@ -124,7 +124,11 @@ async function waitForStoppingBroker(settings: Settings): Promise<void> {
 
 async function isAnswering(brokers: string[], settings: Settings): Promise<boolean> {
   if (!(await isPortOpen(settings.port)) || !(await isKafkaReady(brokers))) return false;
-  settings.log(`Reusing the Kafka broker already answering on ${brokers[0]}`);
+  // Reused as is (it may serve others), but a broker of another line than asked for is said.
+  const seen = await probeKafkaGeneration('127.0.0.1', settings.port);
+  const wanted = settings.kafka.line === '4' ? '4.x' : '3.x or older';
+  const other = `, not the Kafka ${settings.kafka.version} asked for: stop it or pick another port to run ${settings.kafka.version}`;
+  settings.log(`Reusing the Kafka broker already answering on ${brokers[0]} (Kafka ${seen ?? 'of unknown version'}${seen && seen !== wanted ? other : ''})`);
   return true;
 }
 
