@@ -4,6 +4,7 @@ import { brokerLogsDir, brokerPidPath, defaultDataDir } from './kafka-config';
 import { livePidOf } from './kafka-pid-file';
 import { KAFKA_LINES } from './kafka-version';
 import { signalAndPause, terminate } from './processes';
+import { localDir } from './repo-root';
 
 const STOP_GRACE_MS = 30_000;
 const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${line}\n`);
@@ -14,7 +15,8 @@ const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${
  */
 export async function stopKafkaBroker(opts: { port?: number; dataDir?: string; log?: (line: string) => void } = {}): Promise<boolean> {
   const port = opts.port ?? 9092;
-  const dirs = opts.dataDir ? [opts.dataDir] : KAFKA_LINES.map((line) => defaultDataDir(line, port));
+  // .local/kafka/<port> is where the launcher kept data before it had one directory per line.
+  const dirs = opts.dataDir ? [opts.dataDir] : [...KAFKA_LINES.map((line) => defaultDataDir(line, port)), localDir('kafka', String(port))];
   let stopped = false;
   for (const dataDir of dirs) {
     const pid = livePidOf(dataDir);
