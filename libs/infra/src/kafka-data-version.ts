@@ -5,10 +5,11 @@ import { KafkaDistribution, lineOf } from './kafka-version';
 
 /**
  * Which Kafka formatted a data directory, so one started with another version fails loudly
- * before the JVM does something subtler. Kafka itself upgrades a 3.9 directory to 4.x in place,
- * but then 3.9 can no longer read it once the metadata version is raised, and a 4.x-formatted
- * directory never starts on 3.9. A dev launcher that lets people switch back and forth with one
- * variable keeps one directory per version line instead (the default ones differ already).
+ * before the JVM does something subtler. Kafka upgrades a 3.9 directory to 4.x in place, but
+ * going back is unsupported once the metadata version is raised, and 3.9.2 on a 4.4.0-formatted
+ * directory exits at start (MetadataParseException: Can't read version 4 of BrokerEndpoint). A
+ * dev launcher that switches lines with one variable keeps one directory per line instead (the
+ * default ones differ already).
  */
 const MARKER = 'kafka-version';
 // Directories formatted before the marker existed were formatted by the 3.9-only launcher.
