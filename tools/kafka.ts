@@ -1,32 +1,50 @@
 /**
- * Local Kafka broker from the command line:
+ * Local Kafka broker from the command line (Kafka 4.x unless KAFKA_VERSION=3.9 or
+ * --kafka-version 3.9 says otherwise):
  *   node dist/tools/kafka.js start [--port N]   runs in the foreground until Ctrl-C, then stops it
  *   node dist/tools/kafka.js stop [--port N]    stops a broker started by `start` elsewhere
  *   node dist/tools/kafka.js status [--port N]  exit code 0 when a broker answers on the port
+ *   node dist/tools/kafka.js <tool> <args>      Kafka's own tools (see tools/kafka-tools.ts)
  * Imported relatively (not via @carts/infra) so the built file runs without alias rewriting.
  */
 import { ensureKafkaBroker, isKafkaReady, KafkaBrokerHandle, stopKafkaBroker } from '../libs/infra/src';
+import { lineVersions } from '../libs/infra/src/kafka-version';
 import { isProcessAlive } from '../libs/infra/src/processes';
-import { KAFKA_TOOLS, runKafkaTool } from './kafka-tools';
+import { isKafkaTool, KAFKA_TOOL_NAMES, runKafkaTool } from './kafka-tools';
 
-const USAGE = `usage: kafka start|stop|status [--port N]
-       kafka ${Object.keys(KAFKA_TOOLS).join('|')} <the tool's own arguments>`;
+function usage(): string {
+  const versions = Object.entries(lineVersions()).map(([line, exact]) => `${line} (${exact})`).join(', ');
+  return `usage: npm run kafka -- start|stop|status [--port N] [--kafka-version V]
+       npm run kafka -- ${KAFKA_TOOL_NAMES.join('|')} [--kafka-version V] <the tool's own arguments>
+  V (or KAFKA_VERSION): ${versions}; default 4. Tools use --bootstrap-server KAFKA_BROKERS or 127.0.0.1:9092.
+  e.g. npm run kafka -- topics --list
+       npm run kafka -- console-consumer --topic cart-events --from-beginning --property print.key=true`;
+}
 
-function parsePort(args: string[]): number {
-  const at = args.indexOf('--port');
-  if (at === -1) return 9092;
-  const port = Number(args[at + 1]);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid --port: ${args[at + 1]}\n${USAGE}`);
+/** Removes `--name value` from args, returning the value (the rest goes to the command or tool). */
+function takeOption(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  if (at === -1) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value\n${usage()}`);
+  args.splice(at, 2);
+  return value;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 9092;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid --port: ${value}\n${usage()}`);
   return port;
 }
 
-async function start(port: number): Promise<void> {
-  const handle = await ensureKafkaBroker({ port, log: (line) => console.log(line) });
+async function start(port: number, kafkaVersion: string | undefined): Promise<void> {
+  const handle = await ensureKafkaBroker({ port, kafkaVersion, log: (line) => console.log(line) });
   if (!handle.startedHere) {
     console.log(`A broker already answers on ${handle.brokers[0]}; it is not managed by this command.`);
     return;
   }
-  console.log(`Kafka broker running on ${handle.brokers.join(',')} (pid ${handle.pid}). Ctrl-C stops it.`);
+  console.log(`Kafka ${handle.version} broker running on ${handle.brokers.join(',')} (pid ${handle.pid}). Ctrl-C stops it.`);
   await runUntilSignal(handle);
 }
 
@@ -45,7 +63,7 @@ function runUntilSignal(handle: KafkaBrokerHandle): Promise<void> {
       if (finishing) return;
       finishing = true;
       clearInterval(watchdog);
-      console.log('Stopping the Kafka broker...');
+      console.log('Stopping the Kafka broker (waiting for it to exit)...');
       void handle.stop().then(done);
     };
     process.once('SIGINT', finish);
@@ -55,16 +73,17 @@ function runUntilSignal(handle: KafkaBrokerHandle): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (KAFKA_TOOLS[command]) {
-    process.exitCode = await runKafkaTool(command, rest);
+  const kafkaVersion = takeOption(rest, '--kafka-version');
+  if (isKafkaTool(command)) {
+    process.exitCode = await runKafkaTool(command, rest, kafkaVersion);
     return;
   }
-  const port = parsePort(rest);
+  const port = parsePort(takeOption(rest, '--port'));
   switch (command) {
     case 'start':
-      return start(port);
+      return start(port, kafkaVersion);
     case 'stop': {
-      const stopped = await stopKafkaBroker({ port });
+      const stopped = await stopKafkaBroker({ port, log: (line) => console.log(line) });
       console.log(stopped ? `Stopped the Kafka broker on port ${port}.` : `No broker started by us runs on port ${port}.`);
       return;
     }
@@ -75,7 +94,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      console.error(USAGE);
+      console.error(command === undefined || command === '--help' || command === 'help' ? usage() : `unknown command: ${command}\n${usage()}`);
       process.exitCode = 2;
   }
 }

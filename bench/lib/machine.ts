@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import * as path from 'node:path';
 import { Client } from 'pg';
+import { selectedKafka } from '../../libs/infra/src/kafka-version';
 
 export interface Machine {
   readonly cores: number;
@@ -16,12 +16,11 @@ export interface Machine {
   loadAfter?: number;
 }
 
-/** The broker's version from the jar it runs (the project's launcher), or "external". */
-function kafkaVersion(root: string): string {
-  const lib = path.join(root, '.local/kafka/lib');
-  if (process.env.KAFKA_BROKERS || !existsSync(lib)) return 'external';
-  const jar = readdirSync(lib).find((f) => /^kafka_[\d.]+-[\d.]+\.jar$/.test(f));
-  return jar ? jar.replace(/^kafka_([\d.]+)-([\d.]+)\.jar$/, '$2 (Scala $1, KRaft)') : 'unknown';
+/** The version the project's launcher runs (KAFKA_VERSION's line, its jars fetched), or "external". */
+function kafkaVersion(): string {
+  if (process.env.KAFKA_BROKERS) return 'external';
+  const kafka = selectedKafka();
+  return existsSync(kafka.libDir) ? `${kafka.version} (Scala 2.13, KRaft)` : 'unknown';
 }
 
 async function postgresVersion(url: string): Promise<string> {
@@ -41,7 +40,7 @@ export async function describeMachine(root: string, databaseUrl: string): Promis
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    kafka: kafkaVersion(root),
+    kafka: kafkaVersion(),
     postgres: await postgresVersion(databaseUrl),
     loadBefore: loadavg()[0],
   };

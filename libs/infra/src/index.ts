@@ -2,6 +2,8 @@ export { InfraError } from './infra-error';
 export type { InfraErrorCode } from './infra-error';
 export { ensureKafkaBroker, isKafkaReady, stopKafkaBroker } from './kafka-broker';
 export type { KafkaBrokerHandle, KafkaBrokerOptions } from './kafka-broker';
+export { DEFAULT_KAFKA_LINE, KAFKA_LINES, kafkaDistribution, resolveKafkaLine, selectedKafka } from './kafka-version';
+export type { KafkaDistribution, KafkaLine } from './kafka-version';
 export {
   DEFAULT_DATABASE_URL,
   dropDatabase,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,8 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { InfraError } from './infra-error';
 import { findFreePorts } from './free-port';
 import { ensureKafkaBroker, isKafkaReady, KafkaBrokerHandle } from './kafka-broker';
+import { probeKafkaGeneration } from './kafka-probe';
+import { selectedKafka } from './kafka-version';
 
 const TOPIC = 'infra-broker-test';
 // The very first run on a machine downloads the broker jars from Maven Central.
@@ -13,7 +15,13 @@ const FIRST_START_TIMEOUT_MS = 15 * 60_000;
 // Each later step starts or stops a JVM on a busy 2-core machine.
 const STEP_TIMEOUT_MS = 120_000;
 
-const log = (line: string): void => void process.stdout.write(`[kafka-test] ${line}\n`);
+// Kept, so tests can assert what the launcher said (a clean stop, no startup problems).
+const said: string[] = [];
+const log = (line: string): void => {
+  said.push(line);
+  process.stdout.write(`[kafka-test] ${line}\n`);
+};
+const kafkaVersion = selectedKafka().version;
 
 function pidExists(pid: number): boolean {
   try {
@@ -58,7 +66,7 @@ async function consumeOne(groupId: string, withinMs = 30_000): Promise<{ key: st
   }
 }
 
-describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', () => {
+describe(`ensureKafkaBroker (real Kafka ${kafkaVersion} broker from Maven Central jars; KAFKA_VERSION picks the line)`, () => {
   let dataDir: string;
   let broker: KafkaBrokerHandle | undefined;
 
@@ -76,7 +84,10 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
   }, STEP_TIMEOUT_MS);
 
   it('starts a broker that creates a topic and carries a keyed message end to end', async () => {
-    expect(broker).toMatchObject({ brokers: mainBrokers, startedHere: true });
+    expect(broker).toMatchObject({ brokers: mainBrokers, startedHere: true, version: kafkaVersion });
+    expect(readFileSync(join(dataDir, 'kafka-version'), 'utf8').trim()).toBe(kafkaVersion);
+    // What answers on the wire is that line (4.x no longer offers Fetch below v4).
+    expect(await probeKafkaGeneration('127.0.0.1', mainPort)).toBe(selectedKafka().line === '4' ? '4.x' : '3.x or older');
     expect(existsSync(join(dataDir, 'broker.pid'))).toBe(true);
 
     await withAdmin((admin) => admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 2 }], waitForLeaders: true }));
@@ -90,8 +101,10 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
   }, STEP_TIMEOUT_MS);
 
   it('reuses the broker already answering on the port instead of starting another', async () => {
+    said.length = 0;
     const again = await ensureKafkaBroker({ port: mainPort, dataDir, log });
     expect(again.startedHere).toBe(false);
+    expect(said).toContainEqual(expect.stringMatching(/^Reusing the Kafka broker already answering on .* \(Kafka (4\.x|3\.x or older)\)$/));
     expect(again.pid).toBeUndefined();
     expect(() => again.kill()).toThrow(InfraError);
     await again.stop();
@@ -101,15 +114,31 @@ describe('ensureKafkaBroker (real Kafka 3.9 broker from Maven Central jars)', ()
   it('stops cleanly and leaves no process or pid file behind', async () => {
     const pid = broker?.pid as number;
     expect(pidExists(pid)).toBe(true);
+    said.length = 0;
     await broker?.stop();
     expect(pidExists(pid)).toBe(false);
+    // The JVM exited on SIGTERM after its own shutdown; it was not killed after the grace period.
+    expect(said).toEqual([expect.stringMatching(new RegExp(`^Kafka broker pid ${pid} stopped cleanly in`))]);
     expect(existsSync(join(dataDir, 'broker.pid'))).toBe(false);
     expect(await isKafkaReady(mainBrokers, 1000)).toBe(false);
   }, STEP_TIMEOUT_MS);
 
-  it('restarts on the same data directory with its topic and messages intact', async () => {
+  it('refuses to start this data directory with the other version line, before any JVM runs', async () => {
+    const other = selectedKafka().line === '4' ? '3.9' : '4';
+    const attempt = ensureKafkaBroker({ port: mainPort, dataDir, log, kafkaVersion: other });
+    await expect(attempt).rejects.toMatchObject({ code: 'KAFKA_VERSION_MISMATCH' });
+    await expect(attempt).rejects.toThrow(`formatted by Kafka ${kafkaVersion}`);
+    expect(await isKafkaReady(mainBrokers, 1000)).toBe(false);
+  }, STEP_TIMEOUT_MS);
+
+  it('restarts on the same data directory with its topic and messages intact, and a healthy log', async () => {
+    said.length = 0;
     broker = await ensureKafkaBroker({ port: mainPort, dataDir, log });
     expect(broker.startedHere).toBe(true);
+    // A restart after a clean stop recovers nothing: no corrupt record, no ERROR (4.4 once logged
+    // `CorruptRecordException: Found record size 0` in __cluster_metadata-0 after a restart).
+    expect(said.filter((line) => line.startsWith('WARNING'))).toEqual([]);
+    expect(readFileSync(join(dataDir, 'logs', 'server.log'), 'utf8')).not.toMatch(/CorruptRecordException|\] ERROR /);
     const offsets = await withAdmin(async (admin) => {
       expect(await admin.listTopics()).toContain(TOPIC);
       return admin.fetchTopicOffsets(TOPIC);

@@ -1,26 +1,30 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDirLock } from './dir-lock';
 import { InfraError } from './infra-error';
 import {
+  assertFormattedBySameLine,
   brokerLogsDir,
   brokerLogTail,
-  brokerPidPath,
+  defaultDataDir,
   formatStorageOnce,
   formattedClusterId,
   jvmArgs,
   serverPropertiesPath,
+  startupProblems,
   writeServerProperties,
 } from './kafka-config';
 import { assertJava17, ensureKafkaJars } from './kafka-jars';
-import { forgetPid, livePidOf, recordPid } from './kafka-pid-file';
-import { isKafkaReady, probeKafkaCluster } from './kafka-probe';
+import { stopCleanly } from './kafka-stop';
+import { KafkaDistribution, selectedKafka } from './kafka-version';
+import { forgetPid, livePidOf, markStopping, recordPid, stoppingPidOf } from './kafka-pid-file';
+import { isKafkaReady, probeKafkaCluster, probeKafkaGeneration } from './kafka-probe';
 import { adoptChild } from './owned-processes';
-import { isPortOpen, isProcessAlive, sleep, terminate } from './processes';
-import { localDir } from './repo-root';
+import { isPortOpen, isProcessAlive, sleep, terminate, waitUntilGone } from './processes';
 
 export { isKafkaReady } from './kafka-probe';
+export { stopKafkaBroker } from './kafka-stop';
 
 export interface KafkaBrokerOptions {
   port?: number;
@@ -29,12 +33,16 @@ export interface KafkaBrokerOptions {
   heapMb?: number;
   log?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** "4" (default), "3.9", or an exact version of either; else KAFKA_VERSION decides. */
+  kafkaVersion?: string;
 }
 
 export interface KafkaBrokerHandle {
   readonly brokers: string[];
   readonly startedHere: boolean;
   readonly pid?: number;
+  /** The exact Kafka version started here; undefined for a reused broker (it was not asked). */
+  readonly version?: string;
   /** Clean SIGTERM, SIGKILL after 30 s; resolves once the process is gone. No-op if reused. */
   stop(): Promise<void>;
   /** For failure tests: SIGKILL (default), SIGSTOP, SIGCONT... Only for a broker started here. */
@@ -48,20 +56,21 @@ interface Settings {
   readonly heapMb: number;
   readonly log: (line: string) => void;
   readonly readyTimeoutMs: number;
+  readonly kafka: KafkaDistribution;
 }
 
-const STOP_GRACE_MS = 30_000;
 // Another process's start may include the first jar download, which can take minutes.
 const START_LOCK_TIMEOUT_MS = 15 * 60_000;
 const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${line}\n`);
-const defaultDataDir = (port: number): string => localDir('kafka', String(port));
 
 function settingsFrom(opts: KafkaBrokerOptions): Settings {
   const port = opts.port ?? 9092;
+  const kafka = selectedKafka(opts.kafkaVersion);
   return {
     port,
+    kafka,
     controllerPort: opts.controllerPort ?? port + 1,
-    dataDir: opts.dataDir ?? defaultDataDir(port),
+    dataDir: opts.dataDir ?? defaultDataDir(kafka.line, port),
     heapMb: opts.heapMb ?? 512,
     log: opts.log ?? defaultLog,
     readyTimeoutMs: opts.readyTimeoutMs ?? 90_000,
@@ -75,6 +84,7 @@ function settingsFrom(opts: KafkaBrokerOptions): Settings {
 export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<KafkaBrokerHandle> {
   const settings = settingsFrom(opts);
   const brokers = [`127.0.0.1:${settings.port}`];
+  await waitForStoppingBroker(settings);
   if (await isAnswering(brokers, settings)) return reusedHandle(brokers);
   const lock = {
     dir: settings.dataDir,
@@ -86,37 +96,52 @@ export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<
     if (await isAnswering(brokers, settings)) return reusedHandle(brokers);
     const pid = livePidOf(settings.dataDir);
     if (pid === undefined) return startBroker(settings, brokers);
-    // Started from this directory by a process that is gone or gave up: not ready yet, or hung.
+    // Started from this directory by another process: still starting, hung, or shutting down
+    // (a process that exited sends its broker SIGTERM without waiting). Reuse it once it answers;
+    // once it is gone, start afresh rather than fail, as Kafka's own log-directory lock would.
     settings.log(`Waiting for the Kafka broker pid ${pid} (started elsewhere) on ${brokers[0]}`);
-    await waitUntilReady(brokers, settings, () => !isProcessAlive(pid));
-    return reusedHandle(brokers);
+    try {
+      await waitUntilReady(brokers, settings, () => !isProcessAlive(pid));
+      return reusedHandle(brokers);
+    } catch (error) {
+      if (isProcessAlive(pid)) throw error;
+      settings.log(`The Kafka broker pid ${pid} exited without answering (it was stopping); starting a new one`);
+      return startBroker(settings, brokers);
+    }
   });
+}
+
+/** A broker of this directory abandoned by an exiting process still answers for a moment. */
+async function waitForStoppingBroker(settings: Settings): Promise<void> {
+  const pid = stoppingPidOf(settings.dataDir);
+  if (pid === undefined) return;
+  settings.log(`Waiting for the Kafka broker pid ${pid} in ${settings.dataDir} to finish stopping`);
+  if (!(await waitUntilGone(pid, 60_000))) {
+    throw new InfraError('KAFKA_START_FAILED', `The Kafka broker pid ${pid} in ${settings.dataDir} was told to stop but still runs after 60 s.`);
+  }
+  stoppingPidOf(settings.dataDir);
 }
 
 async function isAnswering(brokers: string[], settings: Settings): Promise<boolean> {
   if (!(await isPortOpen(settings.port)) || !(await isKafkaReady(brokers))) return false;
-  settings.log(`Reusing the Kafka broker already answering on ${brokers[0]}`);
+  // Reused as is (it may serve others), but a broker of another line than asked for is said.
+  const seen = await probeKafkaGeneration('127.0.0.1', settings.port);
+  const wanted = settings.kafka.line === '4' ? '4.x' : '3.x or older';
+  const other = `, not the Kafka ${settings.kafka.version} asked for: stop it or pick another port to run ${settings.kafka.version}`;
+  settings.log(`Reusing the Kafka broker already answering on ${brokers[0]} (Kafka ${seen ?? 'of unknown version'}${seen && seen !== wanted ? other : ''})`);
   return true;
-}
-
-/** Stops the broker recorded in the data directory's pid file; false if none was running. */
-export async function stopKafkaBroker(opts: { port?: number; dataDir?: string } = {}): Promise<boolean> {
-  const dataDir = opts.dataDir ?? defaultDataDir(opts.port ?? 9092);
-  const pid = livePidOf(dataDir);
-  if (pid !== undefined) await terminate(pid, { graceMs: STOP_GRACE_MS });
-  rmSync(brokerPidPath(dataDir), { force: true });
-  return pid !== undefined;
 }
 
 async function startBroker(settings: Settings, brokers: string[]): Promise<KafkaBrokerHandle> {
   const started = Date.now();
+  assertFormattedBySameLine(settings.kafka, settings.dataDir);
   await assertJava17();
-  const libDir = await ensureKafkaJars(settings.log);
+  await ensureKafkaJars(settings.kafka, settings.log);
   writeServerProperties(settings);
-  await formatStorageOnce(libDir, settings.dataDir, settings.log);
-  const child = spawnBroker(settings, libDir);
+  await formatStorageOnce(settings.kafka, settings.dataDir, settings.log);
+  const child = spawnBroker(settings);
   const pid = child.pid as number;
-  settings.log(`Starting Kafka broker on ${brokers[0]} (pid ${pid}, data in ${settings.dataDir})`);
+  settings.log(`Starting Kafka ${settings.kafka.version} broker on ${brokers[0]} (pid ${pid}, data in ${settings.dataDir})`);
   let answered: 'ours' | 'foreign';
   try {
     answered = await waitUntilReady(brokers, settings, () => hasExited(child), child);
@@ -133,22 +158,24 @@ async function startBroker(settings: Settings, brokers: string[]): Promise<Kafka
     return reusedHandle(brokers);
   }
   settings.log(`Kafka broker ready on ${brokers[0]} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return ownedHandle(child, brokers, settings.dataDir);
+  const problems = startupProblems(settings.dataDir);
+  if (problems.length) settings.log(`WARNING: the broker reported while starting (${brokerLogsDir(settings.dataDir)}):\n${problems.join('\n')}`);
+  return ownedHandle(child, brokers, settings);
 }
 
-function spawnBroker(settings: Settings, libDir: string): ChildProcess {
+function spawnBroker(settings: Settings): ChildProcess {
   const stdoutLog = join(brokerLogsDir(settings.dataDir), 'stdout.log');
   appendFileSync(stdoutLog, `\n--- broker start ${new Date().toISOString()} ---\n`);
   const fd = openSync(stdoutLog, 'a');
   try {
-    const args = [...jvmArgs({ ...settings, libDir }), 'kafka.Kafka', serverPropertiesPath(settings.dataDir)];
+    const args = [...jvmArgs(settings), 'kafka.Kafka', serverPropertiesPath(settings.dataDir)];
     const child = spawn('java', args, { cwd: settings.dataDir, stdio: ['ignore', fd, fd] });
     // Spawn failures surface as an early exit in waitUntilReady; this only avoids a crash.
     child.on('error', (error) => appendFileSync(stdoutLog, `spawn failed: ${error.message}\n`));
     // The caller's stop() owns the lifetime; the handle alone must not keep Node running.
     child.unref();
     recordPid(settings.dataDir, child.pid as number);
-    adoptChild(child, 'SIGTERM');
+    adoptChild(child, 'SIGTERM', () => markStopping(settings.dataDir, child.pid as number));
     return child;
   } finally {
     closeSync(fd);
@@ -190,15 +217,16 @@ function startFailure(message: string, dataDir: string): InfraError {
   );
 }
 
-function ownedHandle(child: ChildProcess, brokers: string[], dataDir: string): KafkaBrokerHandle {
+function ownedHandle(child: ChildProcess, brokers: string[], settings: Settings): KafkaBrokerHandle {
   const pid = child.pid as number;
+  const { dataDir, log } = settings;
   let stopping: Promise<void> | undefined;
   return {
     brokers,
     startedHere: true,
     pid,
-    stop: () =>
-      (stopping ??= terminate(pid, { graceMs: STOP_GRACE_MS, child }).then(() => forgetPid(dataDir, pid))),
+    version: settings.kafka.version,
+    stop: () => (stopping ??= stopCleanly(pid, dataDir, log, child).then(() => forgetPid(dataDir, pid))),
     kill: (signal = 'SIGKILL') => {
       if (!hasExited(child)) process.kill(pid, signal);
     },

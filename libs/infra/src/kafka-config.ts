@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from './infra-error';
-import { kafkaLog4jPath } from './kafka-jars';
+import { assertSameLine, formattedVersion, recordFormattedVersion } from './kafka-data-version';
+import { KafkaDistribution, KafkaLine } from './kafka-version';
+import { localDir } from './repo-root';
 import { runCommand, tailFile } from './processes';
 
 export interface BrokerLayout {
@@ -11,6 +13,8 @@ export interface BrokerLayout {
   readonly dataDir: string;
 }
 
+/** One data directory per version line and port: a 4.x start never touches 3.9's data (and back). */
+export const defaultDataDir = (line: KafkaLine, port: number): string => localDir('kafka', line, String(port));
 export const serverPropertiesPath = (dataDir: string): string => join(dataDir, 'server.properties');
 export const brokerLogsDir = (dataDir: string): string => join(dataDir, 'logs');
 export const brokerPidPath = (dataDir: string): string => join(dataDir, 'broker.pid');
@@ -85,7 +89,7 @@ export function writeServerProperties(layout: BrokerLayout): string {
 }
 
 /** JVM flags shared by the broker and the storage tool; `*` is expanded by java, not a shell. */
-export function jvmArgs(opts: { heapMb: number; libDir: string; dataDir: string }): string[] {
+export function jvmArgs(opts: { heapMb: number; kafka: KafkaDistribution; dataDir: string }): string[] {
   return [
     `-Xmx${opts.heapMb}m`,
     `-Xms${opts.heapMb}m`,
@@ -93,19 +97,35 @@ export function jvmArgs(opts: { heapMb: number; libDir: string; dataDir: string 
     '-XX:MaxGCPauseMillis=20',
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
-    `-Dlog4j.configuration=file:${kafkaLog4jPath()}`,
+    ...opts.kafka.loggingArgs('broker'),
     `-Dkafka.logs.dir=${brokerLogsDir(opts.dataDir)}`,
     '-cp',
-    join(opts.libDir, '*'),
+    join(opts.kafka.libDir, '*'),
   ];
 }
 
-/** Formats the log directory unless an earlier start already did (meta.properties exists). */
-export async function formatStorageOnce(libDir: string, dataDir: string, log: (line: string) => void, clusterId = newClusterId()): Promise<void> {
+/** Throws KAFKA_VERSION_MISMATCH when another version line formatted the directory. */
+export function assertFormattedBySameLine(kafka: KafkaDistribution, dataDir: string): void {
+  const formatted = existsSync(join(logDataDir(dataDir), 'meta.properties'));
+  assertSameLine(dataDir, formattedVersion(dataDir, formatted), kafka);
+}
+
+/**
+ * Formats the log directory unless an earlier start already did (meta.properties exists), and
+ * refuses a directory formatted by another version line. Static quorum (controller.quorum.voters)
+ * on both lines: 4.x's dynamic quorum (`format --standalone`) buys nothing for a fixed dev node.
+ */
+export async function formatStorageOnce(
+  kafka: KafkaDistribution,
+  dataDir: string,
+  log: (line: string) => void,
+  clusterId = newClusterId(),
+): Promise<void> {
+  assertFormattedBySameLine(kafka, dataDir);
   if (existsSync(join(logDataDir(dataDir), 'meta.properties'))) return;
-  log(`Formatting KRaft storage in ${logDataDir(dataDir)} (cluster id ${clusterId})`);
+  log(`Formatting KRaft storage for Kafka ${kafka.version} in ${logDataDir(dataDir)} (cluster id ${clusterId})`);
   const args = [
-    ...jvmArgs({ heapMb: 256, libDir, dataDir }),
+    ...jvmArgs({ heapMb: 256, kafka, dataDir }),
     'kafka.tools.StorageTool',
     'format',
     // One token: any id (even one from elsewhere that begins with "-") is the option's value.
@@ -116,6 +136,7 @@ export async function formatStorageOnce(libDir: string, dataDir: string, log: (l
   if (code !== 0) {
     throw new InfraError('KAFKA_FORMAT_FAILED', `kafka.tools.StorageTool format failed (exit ${code}):\n${output}`);
   }
+  recordFormattedVersion(dataDir, kafka);
 }
 
 /** The cluster id the storage tool wrote, to tell our broker from another on the same port. */
@@ -123,6 +144,17 @@ export function formattedClusterId(dataDir: string): string | undefined {
   const file = join(logDataDir(dataDir), 'meta.properties');
   if (!existsSync(file)) return undefined;
   return /^cluster\.id=(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
+}
+
+/**
+ * Errors and corruption reports the broker wrote to stdout.log (WARN and above) since its last
+ * start: a restart that recovered a damaged log (say, `CorruptRecordException: Found record size
+ * 0` in __cluster_metadata-0) keeps serving, so nobody would look unless the launcher says so.
+ */
+export function startupProblems(dataDir: string): string[] {
+  const text = tailFile(join(brokerLogsDir(dataDir), 'stdout.log'), 2000);
+  const sinceStart = text.slice(text.lastIndexOf('--- broker start'));
+  return sinceStart.split('\n').filter((line) => /\] ERROR |Corrupt/.test(line)).slice(0, 10);
 }
 
 export function brokerLogTail(dataDir: string, lines = 30): string {

@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatStorageOnce, formattedClusterId, writeServerProperties } from './kafka-config';
 import { ensureKafkaJars } from './kafka-jars';
+import { KafkaDistribution, selectedKafka } from './kafka-version';
 
 // The storage tool's own argument parser decides: a cluster id is formatted only if the parser
 // takes it as the option's value, so these run the real kafka.tools.StorageTool.
 describe('formatStorageOnce with the real storage tool', () => {
   const dirs: string[] = [];
-  let libDir: string;
+  const kafka: KafkaDistribution = selectedKafka();
 
   beforeAll(async () => {
-    libDir = await ensureKafkaJars(() => undefined);
+    await ensureKafkaJars(kafka, () => undefined);
   }, 15 * 60_000);
 
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -24,7 +25,7 @@ describe('formatStorageOnce with the real storage tool', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kafka-format-'));
     dirs.push(dataDir);
     writeServerProperties({ port: 19392, controllerPort: 19393, dataDir });
-    await formatStorageOnce(libDir, dataDir, () => undefined, clusterId);
+    await formatStorageOnce(kafka, dataDir, () => undefined, clusterId);
     expect(existsSync(join(dataDir, 'data', 'meta.properties'))).toBe(true);
     expect(formattedClusterId(dataDir)).toBe(clusterId);
   }, 120_000);

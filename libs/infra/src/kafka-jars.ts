@@ -2,20 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InfraError } from './infra-error';
+import { KafkaDistribution } from './kafka-version';
 import { runCommand } from './processes';
-import { localDir, repoRoot } from './repo-root';
 
 const STAMP = '.pom-sha256';
 const ALTERNATIVES =
   'or set KAFKA_BROKERS to an existing Kafka cluster, or run `docker compose up` where Docker is available.';
-
-export function kafkaPomPath(): string {
-  return join(repoRoot(), 'infra', 'kafka', 'pom.xml');
-}
-
-export function kafkaLog4jPath(): string {
-  return join(repoRoot(), 'infra', 'kafka', 'log4j.properties');
-}
 
 /** Major version from `java -version` output: "1.8.0_392" → 8, "17.0.15" → 17, "21" → 21. */
 export function parseJavaMajor(versionOutput: string): number | undefined {
@@ -48,23 +40,23 @@ async function assertMaven(): Promise<void> {
 }
 
 /**
- * The folder holding the broker's jars, fetched once per version of infra/kafka/pom.xml. Jars
- * land in a scratch folder that replaces the old one whole, so a changed POM never leaves two
- * Kafka versions on one classpath and an interrupted download is never mistaken for a done one.
+ * The folder holding one Kafka version's jars (.local/kafka/lib-<version>), fetched once per
+ * content of that line's POM. Jars land in a scratch folder that replaces the old one whole, so
+ * a changed POM never leaves two versions on one classpath and an interrupted download is never
+ * mistaken for a done one.
  */
-export async function ensureKafkaJars(log: (line: string) => void): Promise<string> {
-  const pom = kafkaPomPath();
-  const hash = createHash('sha256').update(readFileSync(pom)).digest('hex');
-  const libDir = localDir('kafka', 'lib');
+export async function ensureKafkaJars(kafka: KafkaDistribution, log: (line: string) => void): Promise<string> {
+  const hash = createHash('sha256').update(readFileSync(kafka.pom)).digest('hex');
+  const libDir = kafka.libDir;
   if (readStamp(libDir) === hash) return libDir;
 
   await assertMaven();
-  log('Fetching the Kafka broker jars from Maven Central (first run only; can take a few minutes)...');
+  log(`Fetching the Kafka ${kafka.version} jars from Maven Central (first run only; can take a few minutes)...`);
   const started = Date.now();
   const scratch = `${libDir}.tmp-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(dirname(libDir), { recursive: true });
-  const args = ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${scratch}`];
+  const args = ['-q', '-B', '-f', kafka.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${scratch}`];
   const { code, output } = await runCommand('mvn', args);
   if (code !== 0) {
     rmSync(scratch, { recursive: true, force: true });
@@ -73,7 +65,7 @@ export async function ensureKafkaJars(log: (line: string) => void): Promise<stri
   }
   writeFileSync(join(scratch, STAMP), hash);
   swapInto(scratch, libDir, hash);
-  log(`Kafka jars ready in ${((Date.now() - started) / 1000).toFixed(1)}s at ${libDir}`);
+  log(`Kafka ${kafka.version} jars ready in ${((Date.now() - started) / 1000).toFixed(1)}s at ${libDir}`);
   return libDir;
 }
 

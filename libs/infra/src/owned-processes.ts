@@ -5,17 +5,26 @@ import { ChildProcess } from 'node:child_process';
  * process exits without stopping them, so an aborted test run does not leave them holding ports
  * and memory. An 'exit' hook cannot wait: each server finishes its clean shutdown on its own.
  */
-const owned = new Map<number, NodeJS.Signals>();
+const owned = new Map<number, { signal: NodeJS.Signals; onAbandon?: () => void }>();
 let exitHookInstalled = false;
 
-export function adoptChild(child: ChildProcess, shutdownSignal: NodeJS.Signals): void {
+/** `onAbandon` runs (synchronously) in the exit hook first, e.g. to tell others it is stopping. */
+export function adoptChild(child: ChildProcess, shutdownSignal: NodeJS.Signals, onAbandon?: () => void): void {
   const pid = child.pid as number;
-  owned.set(pid, shutdownSignal);
+  owned.set(pid, { signal: shutdownSignal, onAbandon });
   // Once reaped, the pid may be recycled by an unrelated process: never signal it after that.
   child.once('exit', () => releaseProcess(pid));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => owned.forEach((signal, ownedPid) => signalQuietly(ownedPid, signal)));
+  process.once('exit', () =>
+    owned.forEach(({ signal, onAbandon }, ownedPid) => {
+      try {
+        onAbandon?.();
+      } finally {
+        signalQuietly(ownedPid, signal);
+      }
+    }),
+  );
 }
 
 export function releaseProcess(pid: number): void {

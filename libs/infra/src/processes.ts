@@ -54,11 +54,15 @@ export async function waitUntilGone(pid: number, timeoutMs: number, child?: Chil
   return true;
 }
 
-/** Polite signal first, SIGKILL after the grace period; resolves once the process is gone. */
+/**
+ * Polite signal first, SIGKILL after the grace period; resolves once the process is gone, saying
+ * how it went: 'exited' on the polite signal, 'killed' after SIGKILL, 'still-running' if even
+ * SIGKILL did not end it within 10 s (a process stuck in the kernel, e.g. on a dead disk).
+ */
 export async function terminate(
   pid: number,
-  opts: { signal?: NodeJS.Signals; graceMs: number; child?: ChildProcess },
-): Promise<void> {
+  opts: { signal?: NodeJS.Signals; graceMs: number; child?: ChildProcess; beforeKill?: () => Promise<void> },
+): Promise<'exited' | 'killed' | 'still-running'> {
   const send = (signal: NodeJS.Signals): void => {
     try {
       process.kill(pid, signal);
@@ -69,9 +73,20 @@ export async function terminate(
   // A stopped (SIGSTOP) process would never act on SIGTERM; failure tests leave brokers so.
   send('SIGCONT');
   send(opts.signal ?? 'SIGTERM');
-  if (await waitUntilGone(pid, opts.graceMs, opts.child)) return;
+  if (await waitUntilGone(pid, opts.graceMs, opts.child)) return 'exited';
+  await opts.beforeKill?.();
   send('SIGKILL');
-  await waitUntilGone(pid, 10_000, opts.child);
+  return (await waitUntilGone(pid, 10_000, opts.child)) ? 'killed' : 'still-running';
+}
+
+/** Sends a signal (ignoring a process already gone) and gives it `ms` to act on it. */
+export async function signalAndPause(pid: number, signal: NodeJS.Signals, ms: number): Promise<void> {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return;
+  }
+  await sleep(ms);
 }
 
 export function tailFile(path: string, lines: number): string {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-const MARKER = join('infra', 'kafka', 'pom.xml');
+const MARKER = join('infra', 'kafka', '4', 'pom.xml');
 
 /**
- * The monorepo root, found by walking up to the folder that holds infra/kafka/pom.xml, so the
+ * The monorepo root, found by walking up to the folder that holds the default Kafka POM, so the
  * same code works from libs/infra/src (ts-node, Jest) and from dist/libs/infra/src (built).
  */
 export function repoRoot(start: string = __dirname): string {

@@ -1,0 +1,57 @@
+/**
+ * The integration and end-to-end tiers against another Kafka line than the default, on a broker
+ * of that line started for the run on its own ports (never the developer's 9092) and stopped
+ * after it:
+ *   npm run test:kafka-3.9                      (.ci/run calls it after `npm test`, which runs 4.x)
+ *   node dist/tools/test-kafka-line.js 3.9 [jest arguments, e.g. a test path pattern]
+ * KAFKA_VERSION is set for the tests too, so tests that start brokers of their own (restarts,
+ * outages) and the `npm run kafka` tool tests run that line as well.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureKafkaBroker, KafkaBrokerHandle } from '../libs/infra/src';
+import { findFreePorts } from '../libs/infra/src/free-port';
+import { repoRoot } from '../libs/infra/src/repo-root';
+
+const say = (line: string): void => void process.stderr.write(`[test:kafka] ${line}\n`);
+
+function runJest(env: NodeJS.ProcessEnv, extra: string[]): Promise<number> {
+  const jest = require.resolve('jest/bin/jest', { paths: [repoRoot()] });
+  const args = [jest, '--selectProjects', 'integration', '--runInBand', ...extra];
+  const child = spawn(process.execPath, args, { cwd: repoRoot(), env, stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  process.once('SIGINT', forward('SIGINT'));
+  process.once('SIGTERM', forward('SIGTERM'));
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+async function main([line, ...jestArgs]: string[]): Promise<number> {
+  if (!line) {
+    say('usage: node dist/tools/test-kafka-line.js <kafka line, e.g. 3.9> [jest arguments]');
+    return 2;
+  }
+  if (process.env.KAFKA_BROKERS) say(`ignoring KAFKA_BROKERS=${process.env.KAFKA_BROKERS}: this run starts its own Kafka ${line}`);
+  const port = await findFreePorts(19492, 2);
+  const dataDir = mkdtempSync(join(tmpdir(), `carts-kafka-${line}-`));
+  let broker: KafkaBrokerHandle | undefined;
+  try {
+    broker = await ensureKafkaBroker({ port, controllerPort: port + 1, dataDir, kafkaVersion: line, log: say });
+    if (!broker.startedHere) throw new Error(`another broker answered on ${broker.brokers[0]}; its version is unknown`);
+    say(`integration and end-to-end tiers against Kafka ${broker.version} on ${broker.brokers[0]}`);
+    const env = { ...process.env, KAFKA_VERSION: line, KAFKA_BROKERS: broker.brokers.join(',') };
+    return await runJest(env, jestArgs);
+  } finally {
+    await broker?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    say(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);
