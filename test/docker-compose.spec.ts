@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '@carts/config';
+import { DEFAULT_KAFKA_LINE, lineVersions } from '../libs/infra/src/kafka-version';
 
 /** docker-compose.yml cannot run here (no Docker engine), so keep it honest against the code. */
 describe('docker-compose.yml', () => {
@@ -9,9 +10,9 @@ describe('docker-compose.yml', () => {
   const services = compose.services as Record<string, { environment?: Record<string, string>; ports?: string[]; command?: string[]; image?: string }>;
   const apps = { 'command-service': 'COMMAND_SERVICE_PORT', 'query-service': 'QUERY_SERVICE_PORT', projector: 'PROJECTOR_PORT' } as const;
 
-  it('has Kafka 3.9 (KRaft), PostgreSQL and the three services', () => {
+  it('has Kafka (KRaft) of the version the local launcher runs and the tests prove, PostgreSQL and the three services', () => {
     expect(Object.keys(services).sort()).toEqual(['command-service', 'kafka', 'postgres', 'projector', 'query-service']);
-    expect(services.kafka.image).toMatch(/^apache\/kafka:3\.9\./);
+    expect(services.kafka.image).toBe(`apache/kafka:${lineVersions()[DEFAULT_KAFKA_LINE]}`);
     expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
   });
 
