@@ -53,7 +53,7 @@ module.exports = tseslint.config(
   mayImport('libs/event-log', ['contracts', 'config'], [noDatabase]),
   mayImport('libs/read-model', ['domain', 'contracts', 'config'], [onlyEventLogSpeaksKafka], ['event-log']),
   mayImport('libs/http-kit', [], [onlyEventLogSpeaksKafka, noDatabase]),
-  mayImport('libs/infra', [], [noFramework]),
+  mayImport('libs/infra', ['event-log'], [onlyEventLogSpeaksKafka, noFramework]),
   ...['command-service', 'projector', 'query-service', 'cartctl'].map((app) =>
     mayImport(`apps/${app}`, LIBS.filter((lib) => lib !== 'testing'), [onlyEventLogSpeaksKafka])),
   mayImport('tools', LIBS.filter((lib) => lib !== 'testing'), [onlyEventLogSpeaksKafka]),

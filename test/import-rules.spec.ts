@@ -20,6 +20,7 @@ describe('import rules (docs/architecture.md, Folder map)', () => {
     ['libs/read-model/src/x.ts', "import { createKafka } from '@carts/event-log';\nexport const x = createKafka;", /only the types of @carts\/event-log/],
     ['libs/http-kit/src/x.ts', "import { DataSource } from 'typeorm';\nexport const x = DataSource;", /No database access/],
     ['apps/query-service/src/x.ts', "import { Kafka } from 'kafkajs';\nexport const x = Kafka;", /kafkajs is imported by libs\/event-log only/],
+    ['libs/infra/src/x.ts', "import { Kafka } from 'kafkajs';\nexport const x = Kafka;", /kafkajs is imported by libs\/event-log only/],
     ['apps/command-service/src/x.ts', "import { waitFor } from '@carts/testing';\nexport const x = waitFor;", /may import only/],
     ['libs/read-model/src/x.ts', "import { spec } from '../../cart-domain/src/testing/cart-fixtures';\nexport const x = spec;", /never imports a test helper/],
   ])('%s: refuses %p', async (filePath, code, message) => {

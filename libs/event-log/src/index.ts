@@ -13,3 +13,4 @@ export type { Kafka } from 'kafkajs';
 export * from './log-admin';
 export * from './raw-records';
 export * from './private-groups';
+export * from './cluster-probe';
