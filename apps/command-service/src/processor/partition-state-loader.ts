@@ -26,10 +26,11 @@ export interface StandbySource {
 export type ReadToEnd = (specs: readonly ReadSpec[], onBatch: (records: LogRecord[]) => Promise<void>, options: ReadOptions) => Promise<void>;
 
 /**
- * Brings a partition's state to the end `cart-events` and `cart-idempotency` partition p have
- * once the partition is fenced (nobody else can extend them), read committed: from the standby's
- * positions when there is a standby, else from offset 0. `cart-idempotency` also holds the
- * writer's progress record (next command offset).
+ * Brings a partition's state to the end `cart-events`, `cart-idempotency` and
+ * `cart-writer-progress` partition p have once the partition is fenced (nobody else can extend
+ * them), read committed: from the standby's positions when there is a standby, else from offset 0.
+ * The progress topic holds the writer's progress record (next command offset); an older one may
+ * still be in `cart-idempotency` (see writer-progress.ts).
  */
 export class KafkaPartitionStateLoader implements PartitionStateLoader {
   private readonly readToEnd: ReadToEnd;
@@ -49,14 +50,14 @@ export class KafkaPartitionStateLoader implements PartitionStateLoader {
     const replica = standby ?? newReplica(this.idempotencyRetentionMs);
     let recordsRead = 0;
     const now = this.now();
-    const specs = [this.topics.events, this.topics.idempotency].map((topic) =>
+    const specs = [this.topics.events, this.topics.idempotency, this.topics.writerProgress].map((topic) =>
       ({ topic, partition, fromOffset: (replica.positions.get(topic) ?? 0n).toString() }));
     try {
       // The writer group's heartbeat keeps this member alive through a long restore, and its
       // rebalance signal ends the restore (and the batch) so the member rejoins at once.
       await this.readToEnd(specs, async (records) => {
         recordsRead += records.length;
-        applyRecords(replica, records, this.topics.events, now);
+        applyRecords(replica, records, this.topics, now);
       }, { keepAlive: heartbeat });
     } catch (error) {
       // Positions move with every applied record, so a half caught-up replica is still a valid standby.
