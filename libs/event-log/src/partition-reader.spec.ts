@@ -7,7 +7,7 @@ import { readPartitionsToEnd, type LogRecord } from './partition-reader';
  * rejoins and fetches again. The old reader let the caller's rebalance signal fall into that
  * loop, so a restore inside the writer's eachBatch never ended and the writer never rejoined.
  */
-function endlessLog() {
+function endlessLog(range = { low: '0', high: String(Number.MAX_SAFE_INTEGER) }) {
   const state = { rejoins: 0, batches: 0, disconnected: false, running: false };
   const consumer = {
     events: { END_BATCH_PROCESS: 'end', CRASH: 'crash' },
@@ -36,7 +36,7 @@ function endlessLog() {
   const admin = {
     connect: async () => undefined,
     disconnect: async () => undefined,
-    fetchTopicOffsets: async () => [{ partition: 0, high: String(Number.MAX_SAFE_INTEGER), low: '0', offset: '0' }],
+    fetchTopicOffsets: async () => [{ partition: 0, ...range, offset: range.high }],
   };
   return { kafka: { consumer: () => consumer, admin: () => admin } as unknown as Kafka, state };
 }
@@ -89,5 +89,11 @@ describe('readPartitionsToEnd: a restore inside another group member', () => {
     expect(beatsAtEnd).toBeGreaterThan(1);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(beats).toBe(beatsAtEnd);
+  });
+
+  it('is done at once with a partition that retention emptied (log start = end): no batch would ever say so', async () => {
+    const { kafka, state } = endlessLog({ low: '10', high: '10' });
+    await readPartitionsToEnd(kafka, [{ topic: 't', partition: 0 }], () => { throw new Error('nothing to read'); });
+    expect(state.batches).toBe(0);
   });
 });

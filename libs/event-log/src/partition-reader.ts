@@ -24,11 +24,16 @@ export const toLogRecord = (topic: string, partition: number, m: KafkaMessage): 
 
 /** End offsets (read-committed: the last stable offset) of some partitions of a topic. */
 export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  return new Map([...(await offsetRanges(kafka, topic))].map(([p, r]) => [p, r.end]));
+}
+
+/** First (log start) and end offsets of every partition of a topic. */
+async function offsetRanges(kafka: Kafka, topic: string): Promise<Map<number, { start: bigint; end: bigint }>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+    return new Map(offsets.map((o) => [o.partition, { start: BigInt(o.low), end: BigInt(o.high) }]));
   } finally {
     await admin.disconnect();
   }
@@ -113,11 +118,13 @@ async function readToEnd(
   const key = (t: string, p: number) => `${t}#${p}`;
   const pending = new Map<string, { from: bigint; end: bigint }>();
   for (const topic of new Set(specs.map((s) => s.topic))) {
-    const ends = await endOffsets(kafka, topic);
+    const ranges = await offsetRanges(kafka, topic);
     for (const spec of specs.filter((s) => s.topic === topic)) {
       const from = BigInt(spec.fromOffset ?? '0');
-      const end = ends.get(spec.partition) ?? 0n;
-      if (end > from) pending.set(key(topic, spec.partition), { from, end });
+      const { start, end } = ranges.get(spec.partition) ?? { start: 0n, end: 0n };
+      // Retention may have deleted everything up to the end (an idle cart-idempotency
+      // partition): no batch would ever arrive to say the read is done.
+      if (end > from && end > start) pending.set(key(topic, spec.partition), { from, end });
     }
   }
   if (pending.size === 0 || stop.error) return;
