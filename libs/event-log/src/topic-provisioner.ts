@@ -67,6 +67,28 @@ async function checkExisting(admin: Admin, config: KafkaConfig, warnings: string
   }
 }
 
+/**
+ * kafkajs' waitForLeaders retries LEADER_NOT_AVAILABLE only; a busy broker may still answer
+ * UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created (seen under a loaded shared broker,
+ * five topics at once). The topics exist then: wait for their metadata ourselves.
+ */
+async function createTopics(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  try {
+    await admin.createTopics({ topics, waitForLeaders: true });
+  } catch (error) {
+    if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+        return;
+      } catch (retry) {
+        if ((retry as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 50) throw retry;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+}
+
 /** Creates missing topics (idempotent) and reports anything that would break replay. */
 export async function provisionTopics(config: KafkaConfig): Promise<TopicReport> {
   const admin = createKafka(config, 'provisioner').admin();
@@ -74,7 +96,7 @@ export async function provisionTopics(config: KafkaConfig): Promise<TopicReport>
   try {
     const existing = new Set(await admin.listTopics());
     const missing = desiredTopics(config).filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) await createTopics(admin, missing);
     const warnings: string[] = [];
     await checkExisting(admin, config, warnings);
     return { created: missing.map((t) => t.topic), warnings };
