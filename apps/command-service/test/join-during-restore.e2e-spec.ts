@@ -17,6 +17,8 @@ const PREFIX = isolatedPrefix('join-restore');
 const SESSION_TIMEOUT_MS = 10_000;
 const ENV = { KAFKA_TOPIC_PREFIX: PREFIX, COMMAND_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS), COMMAND_STANDBY_REPLICAS: 'false', COMMAND_TIMEOUT_MS: '5000',
   LOG_LEVEL: 'log', HTTP_ACCESS_LOG: 'false' }; // the test reads A's restore lines
+/** The writer's heartbeat interval with this session timeout (PartitionWriter: a third, at most 3 s). */
+const HEARTBEAT_MS = 3000;
 const P = 0;
 const EVENTS = 200_000;
 const report = (line: string) => process.stderr.write(`[join-during-restore] ${line}\n`);
@@ -82,11 +84,15 @@ describe('an instance joining while another restores a partition', () => {
     const restoring = new RegExp(`partition ${P} restoring\\b`);
     await waitFor(() => restoring.test(a!.output), Boolean, { timeoutMs: 30_000, intervalMs: 10, what: `A restoring partition ${P}` });
     a.signal('SIGSTOP');
+    const frozenAt = Date.now();
     expect(a.output).not.toMatch(new RegExp(`partition ${P} restored:`));
 
     b = await ServiceProcess.start('command-service', ENV, { waitReady: false });
     await waitFor(processorGroup, (g) => g.state === 'PreparingRebalance', { timeoutMs: 60_000, intervalMs: 100, what: "B's join waiting at the coordinator" });
     const joinedAt = Date.now();
+    // Thawed once A's next heartbeat is due (every HEARTBEAT_MS; kafkajs skips one sent sooner),
+    // so the rebalance signal reaches A while the restore still has most of its work ahead.
+    await waitFor(() => Date.now() - frozenAt, (ms) => ms > HEARTBEAT_MS, { what: "A's heartbeat due" });
     a.signal('SIGCONT');
     const deadline = joinedAt + SESSION_TIMEOUT_MS + 5000;
 
