@@ -119,5 +119,6 @@ describe('an instance joining while another restores a partition', () => {
 
     await b.ready();
     await trigger;
+    for (const line of a.output.split('\n').filter((l) => /partition \d+ restor|owns /.test(l))) report(`A: ${line}`);
   });
 });
