@@ -124,12 +124,12 @@ export async function runFailover(ctx: BenchContext): Promise<FailoverResults> {
       return service;
     };
     const a = await start('command-a');
-    // A restores every partition before B joins: a join during a restore can wait over a minute
-    // (the restore swallows the rebalance; see docs/benchmarks.md, "Known problem").
-    const carts = await cartPerPartition(a, partitions);
+    // B joins at once, while A may still be restoring the partitions of commands it re-reads: the
+    // restore ends with the group's rebalance signal and A rejoins (see docs/architecture.md).
     const bStarted = Date.now();
     const b = await start('command-b');
     const [ownedByA] = await settled([a, b], bStarted, partitions);
+    const carts = await cartPerPartition(a, partitions);
     await Promise.all([...carts.values()].map((cartId, i) => addItem(a.url, cartId, i)));
     ctx.log(`failover: A owns [${ownedByA}], B the rest; every partition restored (${loaded.totalRecords.toLocaleString('en-US')} records)`);
     ctx.log('failover: kill -9 A');

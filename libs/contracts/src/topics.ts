@@ -14,6 +14,11 @@ export interface TopicNames {
   readonly replies: string;
   /** Idempotency-Key outcomes per cart (compacted; restored with the partition's state). */
   readonly idempotency: string;
+  /**
+   * The command processor's progress per partition (next command offset), compacted only: it
+   * must outlive any retention, or an idle partition would reprocess its commands.
+   */
+  readonly writerProgress: string;
 }
 
 export function topicNames(prefix = ''): TopicNames {
@@ -22,6 +27,7 @@ export function topicNames(prefix = ''): TopicNames {
     commands: `${prefix}cart-commands`,
     replies: `${prefix}cart-command-replies`,
     idempotency: `${prefix}cart-idempotency`,
+    writerProgress: `${prefix}cart-writer-progress`,
   };
 }
 

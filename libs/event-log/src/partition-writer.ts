@@ -26,7 +26,8 @@ export interface PartitionWriterHandler {
   /**
    * The partition's producer has fenced every earlier owner and no transaction of theirs is
    * pending: restore its state now, including the last WRITER_PROGRESS_KEY record of the
-   * progress topic's partition.
+   * progress topic's partition. `heartbeat` is the group member's: call it throughout a long
+   * restore, and let its error (a rebalance) end the restore, so the member rejoins at once.
    */
   acquire(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition>;
   release(partition: number): void;
@@ -61,7 +62,10 @@ export interface PartitionWriterOptions {
   readonly groupId: string;
   readonly inputTopic: string;
   readonly transactionalIdPrefix: string;
-  /** Compacted topic, partitioned like the input, that receives a progress record per transaction. */
+  /**
+   * Topic partitioned like the input that receives a progress record per transaction: compacted
+   * only, as retention would delete an idle partition's record (see writer-progress.ts).
+   */
   readonly progressTopic: string;
   readonly maxBatch: number;
   readonly sessionTimeoutMs?: number;

@@ -25,6 +25,10 @@ function desiredTopics(config: KafkaConfig): ITopicConfig[] {
       configEntries: entries({ 'retention.ms': String(3_600_000) }) },
     { topic: names.idempotency, numPartitions: config.partitions, replicationFactor: rf,
       configEntries: entries({ 'cleanup.policy': 'compact,delete', 'retention.ms': String(config.idempotencyRetentionMs) }) },
+    // One record per partition, rewritten by every transaction: compaction keeps the last one and
+    // nothing ever deletes it, however long the partition stays idle (see writer-progress.ts).
+    { topic: names.writerProgress, numPartitions: config.partitions, replicationFactor: rf,
+      configEntries: entries({ 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1', 'min.insync.replicas': String(Math.min(2, rf)) }) },
   ];
 }
 
@@ -36,11 +40,12 @@ async function describeRetention(admin: Admin, topic: string): Promise<Record<st
 
 async function checkExisting(admin: Admin, config: KafkaConfig, warnings: string[]): Promise<void> {
   const names = topicNames(config.topicPrefix);
-  const meta = await admin.fetchTopicMetadata({ topics: [names.events, names.commands, names.idempotency] });
+  const partitioned = [names.events, names.commands, names.idempotency, names.writerProgress];
+  const meta = await admin.fetchTopicMetadata({ topics: partitioned });
   const counts = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
-  if (counts.get(names.events) !== counts.get(names.commands) || counts.get(names.events) !== counts.get(names.idempotency)) {
+  if (partitioned.some((t) => counts.get(t) !== counts.get(names.events))) {
     throw new TopicLayoutError(
-      `${names.events}, ${names.commands} and ${names.idempotency} must have the same partition count (found ${[...counts].map(([t, n]) => `${t}=${n}`).join(', ')}); a cart's commands and events must share a partition number`,
+      `${partitioned.join(', ')} must have the same partition count (found ${[...counts].map(([t, n]) => `${t}=${n}`).join(', ')}); a cart's commands and events must share a partition number`,
     );
   }
   const events = await describeRetention(admin, names.events);
@@ -50,8 +55,37 @@ async function checkExisting(admin: Admin, config: KafkaConfig, warnings: string
         'the event log must be kept forever (retention.ms=-1, retention.bytes=-1, cleanup.policy=delete) or replay will lose history',
     );
   }
+  const progress = await describeRetention(admin, names.writerProgress);
+  if (progress['cleanup.policy'] !== 'compact') {
+    warnings.push(
+      `!!! ${names.writerProgress} has cleanup.policy=${progress['cleanup.policy']}: it must be compact only, or retention deletes ` +
+        "an idle partition's progress record and its commands are processed again",
+    );
+  }
   if (counts.get(names.events) !== config.partitions) {
     warnings.push(`${names.events} has ${counts.get(names.events)} partitions, CART_PARTITIONS says ${config.partitions}; the topic wins`);
+  }
+}
+
+/**
+ * kafkajs' waitForLeaders retries LEADER_NOT_AVAILABLE only; a busy broker may still answer
+ * UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created (seen under a loaded shared broker,
+ * five topics at once). The topics exist then: wait for their metadata ourselves.
+ */
+async function createTopics(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  try {
+    await admin.createTopics({ topics, waitForLeaders: true });
+  } catch (error) {
+    if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+        return;
+      } catch (retry) {
+        if ((retry as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 50) throw retry;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   }
 }
 
@@ -62,7 +96,7 @@ export async function provisionTopics(config: KafkaConfig): Promise<TopicReport>
   try {
     const existing = new Set(await admin.listTopics());
     const missing = desiredTopics(config).filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) await createTopics(admin, missing);
     const warnings: string[] = [];
     await checkExisting(admin, config, warnings);
     return { created: missing.map((t) => t.topic), warnings };

@@ -33,7 +33,17 @@ export class CartCommandHandler implements PartitionWriterHandler {
 
   async acquire(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition> {
     const started = Date.now();
-    const { replica, recordsRead, fromStandby } = await this.loader.load(partition, heartbeat);
+    // The join-during-a-restore test waits for this line before another instance joins.
+    this.logger.log(`partition ${partition} restoring`);
+    let loaded;
+    try {
+      loaded = await this.loader.load(partition, heartbeat);
+    } catch (error) {
+      const e = error as Error & { type?: string };
+      this.logger.warn(`partition ${partition} restore ended after ${Date.now() - started} ms: ${e.type ?? e.name}: ${e.message}`);
+      throw error;
+    }
+    const { replica, recordsRead, fromStandby } = loaded;
     const { state } = replica;
     this.partitions.set(partition, replica);
     // The bench and the tests parse this line: keep its head ("… N events in T ms") as it is.

@@ -21,7 +21,7 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
     const now = () => clock.now().getTime();
     const retention = config.kafka.idempotencyRetentionMs;
     this.standby = config.commands.standbyReplicas
-      ? new StandbyTailer(kafka, { eventsTopic: topics.events, idempotencyTopic: topics.idempotency, partitions: config.kafka.partitions, idempotencyRetentionMs: retention, now })
+      ? new StandbyTailer(kafka, { topics, partitions: config.kafka.partitions, idempotencyRetentionMs: retention, now })
       : undefined;
     const loader = new KafkaPartitionStateLoader(kafka, topics, retention, now, this.standby);
     this.handler = new CartCommandHandler(loader, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() });
@@ -29,7 +29,7 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
       groupId: CONSUMER_GROUPS.commandProcessor(prefix),
       inputTopic: topics.commands,
       transactionalIdPrefix: `${prefix}cart-command-processor`,
-      progressTopic: topics.idempotency,
+      progressTopic: topics.writerProgress,
       maxBatch: config.commands.maxBatch,
       sessionTimeoutMs: config.commands.sessionTimeoutMs,
     }, this.handler);

@@ -1,5 +1,5 @@
 import type { TopicNames } from '@carts/contracts';
-import { readPartitionsToEnd, type Kafka, type LogRecord, type ReadSpec } from '@carts/event-log';
+import { readPartitionsToEnd, type Kafka, type LogRecord, type ReadOptions, type ReadSpec } from '@carts/event-log';
 import { applyRecords, newReplica, type Replica } from './replica';
 
 /** Where a partition's write-side state comes from when this instance takes the partition over. */
@@ -23,13 +23,14 @@ export interface StandbySource {
   giveBack(partition: number, replica: Replica): void;
 }
 
-export type ReadToEnd = (specs: readonly ReadSpec[], onBatch: (records: LogRecord[]) => Promise<void>) => Promise<void>;
+export type ReadToEnd = (specs: readonly ReadSpec[], onBatch: (records: LogRecord[]) => Promise<void>, options: ReadOptions) => Promise<void>;
 
 /**
- * Brings a partition's state to the end `cart-events` and `cart-idempotency` partition p have
- * once the partition is fenced (nobody else can extend them), read committed: from the standby's
- * positions when there is a standby, else from offset 0. `cart-idempotency` also holds the
- * writer's progress record (next command offset).
+ * Brings a partition's state to the end `cart-events`, `cart-idempotency` and
+ * `cart-writer-progress` partition p have once the partition is fenced (nobody else can extend
+ * them), read committed: from the standby's positions when there is a standby, else from offset 0.
+ * The progress topic holds the writer's progress record (next command offset); an older one may
+ * still be in `cart-idempotency` (see writer-progress.ts).
  */
 export class KafkaPartitionStateLoader implements PartitionStateLoader {
   private readonly readToEnd: ReadToEnd;
@@ -41,7 +42,7 @@ export class KafkaPartitionStateLoader implements PartitionStateLoader {
     private readonly now: () => number,
     private readonly standby?: StandbySource,
   ) {
-    this.readToEnd = typeof kafka === 'function' ? kafka : (specs, onBatch) => readPartitionsToEnd(kafka, specs, onBatch);
+    this.readToEnd = typeof kafka === 'function' ? kafka : (specs, onBatch, options) => readPartitionsToEnd(kafka, specs, onBatch, options);
   }
 
   async load(partition: number, heartbeat: () => Promise<void>): Promise<LoadedReplica> {
@@ -49,14 +50,15 @@ export class KafkaPartitionStateLoader implements PartitionStateLoader {
     const replica = standby ?? newReplica(this.idempotencyRetentionMs);
     let recordsRead = 0;
     const now = this.now();
-    const specs = [this.topics.events, this.topics.idempotency].map((topic) =>
+    const specs = [this.topics.events, this.topics.idempotency, this.topics.writerProgress].map((topic) =>
       ({ topic, partition, fromOffset: (replica.positions.get(topic) ?? 0n).toString() }));
     try {
+      // The writer group's heartbeat keeps this member alive through a long restore, and its
+      // rebalance signal ends the restore (and the batch) so the member rejoins at once.
       await this.readToEnd(specs, async (records) => {
         recordsRead += records.length;
-        applyRecords(replica, records, this.topics.events, now);
-        await heartbeat();
-      });
+        applyRecords(replica, records, this.topics, now);
+      }, { keepAlive: heartbeat });
     } catch (error) {
       // Positions move with every applied record, so a half caught-up replica is still a valid standby.
       this.standby?.giveBack(partition, replica);

@@ -1,6 +1,6 @@
 import { evolve, initialState, type CartState } from '@carts/domain';
 import { decodeEvent, toDomainEvent, type IdempotencyRecord } from '@carts/contracts';
-import { WRITER_PROGRESS_KEY, decodeWriterProgress } from '@carts/event-log';
+import { WRITER_PROGRESS_KEY, decodeWriterProgress, laterProgress } from '@carts/event-log';
 
 export interface CartEntry {
   readonly state: CartState;
@@ -11,14 +11,15 @@ export interface CartEntry {
 export const NEW_CART: CartEntry = { state: initialState, version: 0 };
 
 /**
- * The write-side state of one partition, rebuilt from `cart-events` and `cart-idempotency` on
- * assignment. Only the partition's owner mutates it, and only after a transaction committed.
+ * The write-side state of one partition, rebuilt from `cart-events`, `cart-idempotency` and
+ * `cart-writer-progress` on assignment. Only the partition's owner mutates it, and only after a
+ * transaction committed.
  */
 export class PartitionState {
   readonly carts = new Map<string, CartEntry>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   eventsRestored = 0;
-  /** The command processor's progress record (next command offset), found among the idempotency records. */
+  /** The command processor's progress (next command offset): the latest of its records (see writer-progress.ts). */
   writerProgress: bigint | null = null;
 
   constructor(private readonly idempotencyRetentionMs: number) {}
@@ -48,11 +49,13 @@ export class PartitionState {
     this.eventsRestored++;
   }
 
+  restoreProgress(value: Buffer | null): void {
+    this.writerProgress = laterProgress(this.writerProgress, decodeWriterProgress(value));
+  }
+
   restoreIdempotency(key: string | null, value: Buffer | null, now: number): void {
-    if (key === WRITER_PROGRESS_KEY) {
-      this.writerProgress = decodeWriterProgress(value) ?? this.writerProgress;
-      return;
-    }
+    // Where the progress record lived before cart-writer-progress: still read, for older logs.
+    if (key === WRITER_PROGRESS_KEY) return this.restoreProgress(value);
     if (value === null) return;
     try {
       const record = JSON.parse(value.toString()) as IdempotencyRecord;

@@ -1,6 +1,6 @@
 import { encodeEvent, encodeJson, envelope, topicNames, type IdempotencyRecord } from '@carts/contracts';
 import type { CartEvent } from '@carts/domain';
-import { WRITER_PROGRESS_KEY, encodeWriterProgress, type LogRecord, type ReadSpec } from '@carts/event-log';
+import { WRITER_PROGRESS_KEY, encodeWriterProgress, type LogRecord, type ReadOptions, type ReadSpec } from '@carts/event-log';
 import { KafkaPartitionStateLoader, type StandbySource } from './partition-state-loader';
 import { applyRecords, newReplica, type Replica } from './replica';
 
@@ -30,10 +30,10 @@ function partitionLog(): { events: LogRecord[]; idempotency: LogRecord[] } {
 }
 
 /** A readPartitionsToEnd over an in-memory log, counting the records it hands out. */
-function memoryReader(log: { events: LogRecord[]; idempotency: LogRecord[] }) {
+function memoryReader(log: { events: LogRecord[]; idempotency: LogRecord[]; progress?: LogRecord[] }) {
   const reader = async (specs: readonly ReadSpec[], onBatch: (records: LogRecord[]) => Promise<void>) => {
     for (const spec of specs) {
-      const all = spec.topic === TOPICS.events ? log.events : log.idempotency;
+      const all = spec.topic === TOPICS.events ? log.events : spec.topic === TOPICS.writerProgress ? log.progress ?? [] : log.idempotency;
       const wanted = all.filter((r) => BigInt(r.offset) >= BigInt(spec.fromOffset ?? '0'));
       reader.read += wanted.length;
       for (let i = 0; i < wanted.length; i += 7) await onBatch(wanted.slice(i, i + 7));
@@ -71,8 +71,8 @@ describe('standby hand-off', () => {
     const standby = new FakeStandby();
     const warm = newReplica(DAY);
     // The tail delivered a prefix of each topic, and re-delivered an overlap (a restart): skipped by offset.
-    applyRecords(warm, [...log.events.slice(0, 40), ...log.idempotency.slice(0, 90)], TOPICS.events, NOW);
-    applyRecords(warm, [...log.events.slice(30, 45), ...log.idempotency.slice(50, 100)], TOPICS.events, NOW);
+    applyRecords(warm, [...log.events.slice(0, 40), ...log.idempotency.slice(0, 90)], TOPICS, NOW);
+    applyRecords(warm, [...log.events.slice(30, 45), ...log.idempotency.slice(50, 100)], TOPICS, NOW);
     standby.giveBack(P, warm);
     const reader = memoryReader(log);
     const taken = await new KafkaPartitionStateLoader(reader, TOPICS, DAY, () => NOW, standby).load(P, heartbeat);
@@ -83,10 +83,10 @@ describe('standby hand-off', () => {
     expect(standby.replicas.has(P)).toBe(false);
   });
 
-  it('an overlapping re-read never moves last-writer-wins records back (the writer progress)', () => {
+  it('an overlapping re-read never moves the writer progress back', () => {
     const replica = newReplica(DAY);
-    applyRecords(replica, log.idempotency, TOPICS.events, NOW);
-    applyRecords(replica, log.idempotency.slice(0, 10), TOPICS.events, NOW);
+    applyRecords(replica, log.idempotency, TOPICS, NOW);
+    applyRecords(replica, log.idempotency.slice(0, 10), TOPICS, NOW);
     expect(replica.state.writerProgress).toBe(60n);
   });
 
@@ -113,6 +113,48 @@ describe('standby hand-off', () => {
       throw new Error('broker went away');
     };
     await expect(new KafkaPartitionStateLoader(failing, TOPICS, DAY, () => NOW, standby).load(P, heartbeat)).rejects.toThrow('broker went away');
+    expect(standby.replicas.get(P)?.positions.get(TOPICS.events)).toBe(BigInt(log.events[4].offset) + 1n);
+  });
+});
+
+describe('writer progress', () => {
+  const progressRecord = (offset: number, next: number): LogRecord =>
+    ({ topic: TOPICS.writerProgress, partition: P, offset: String(offset), key: WRITER_PROGRESS_KEY, value: encodeWriterProgress(BigInt(next)), timestamp: '0' });
+  const legacy = partitionLog(); // progress records in cart-idempotency, as written before cart-writer-progress
+
+  it('is restored from cart-writer-progress, whatever cart-idempotency has lost to retention', async () => {
+    const log = { events: legacy.events, idempotency: [], progress: [progressRecord(0, 10), progressRecord(2, 75)] };
+    const { replica } = await new KafkaPartitionStateLoader(memoryReader(log), TOPICS, DAY, () => NOW).load(P, heartbeat);
+    expect(replica.state.writerProgress).toBe(75n);
+    expect(replica.positions.get(TOPICS.writerProgress)).toBe(3n);
+  });
+
+  it('is still read from cart-idempotency in a log written before cart-writer-progress existed', async () => {
+    const { replica } = await new KafkaPartitionStateLoader(memoryReader(legacy), TOPICS, DAY, () => NOW).load(P, heartbeat);
+    expect(replica.state.writerProgress).toBe(60n);
+  });
+
+  it('is the later of the two records (an older instance may have written after a newer one, during an upgrade)', async () => {
+    const ahead = { ...legacy, progress: [progressRecord(0, 30)] };
+    expect((await new KafkaPartitionStateLoader(memoryReader(ahead), TOPICS, DAY, () => NOW).load(P, heartbeat)).replica.state.writerProgress).toBe(60n);
+    const behind = { ...legacy, progress: [progressRecord(0, 90)] };
+    expect((await new KafkaPartitionStateLoader(memoryReader(behind), TOPICS, DAY, () => NOW).load(P, heartbeat)).replica.state.writerProgress).toBe(90n);
+  });
+});
+
+describe('a rebalance during a restore', () => {
+  it("ends the restore with the writer group's signal, which the loader hands its reader as keepAlive", async () => {
+    const log = partitionLog();
+    const signal = Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS' });
+    const writerHeartbeat = async () => { throw signal; };
+    const reader = async (_: readonly ReadSpec[], onBatch: (records: LogRecord[]) => Promise<void>, options: ReadOptions) => {
+      await onBatch(log.events.slice(0, 5));
+      await options.keepAlive?.(); // what readPartitionsToEnd does on its timer
+      await onBatch(log.events.slice(5));
+    };
+    const standby = new FakeStandby();
+    await expect(new KafkaPartitionStateLoader(reader, TOPICS, DAY, () => NOW, standby).load(P, writerHeartbeat)).rejects.toBe(signal);
+    // Stopped where the signal came: the half-restored copy is kept as a standby for the next owner.
     expect(standby.replicas.get(P)?.positions.get(TOPICS.events)).toBe(BigInt(log.events[4].offset) + 1n);
   });
 });

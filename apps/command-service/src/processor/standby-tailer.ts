@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { TopicNames } from '@carts/contracts';
 import { tailPartitions, type Kafka, type LogRecord, type PartitionTail, type ReadSpec } from '@carts/event-log';
 import type { StandbySource } from './partition-state-loader';
 import { applyRecords, newReplica, type Replica } from './replica';
@@ -13,8 +14,7 @@ interface Standby {
 }
 
 export interface StandbyTailerOptions {
-  readonly eventsTopic: string;
-  readonly idempotencyTopic: string;
+  readonly topics: Pick<TopicNames, 'events' | 'idempotency' | 'writerProgress'>;
   readonly partitions: number;
   readonly idempotencyRetentionMs: number;
   readonly now: () => number;
@@ -22,8 +22,8 @@ export interface StandbyTailerOptions {
 
 /**
  * Warm standby replicas, as Kafka Streams' num.standby.replicas: a copy of the write-side state
- * of every partition this instance does not own, kept current by tailing `cart-events` and
- * `cart-idempotency` in the background, so a takeover only reads the tail of the log.
+ * of every partition this instance does not own, kept current by tailing `cart-events`,
+ * `cart-idempotency` and `cart-writer-progress` in the background, so a takeover only reads the tail of the log.
  *
  * Each standby is fed by exactly one tail generation, which read the partition contiguously from
  * (at most) the standby's positions: records of an older generation, which may have moved far
@@ -100,7 +100,8 @@ export class StandbyTailer implements StandbySource {
     const specs: ReadSpec[] = [];
     for (const [partition, standby] of this.standbys) {
       standby.fedBy = generation;
-      for (const topic of [this.options.eventsTopic, this.options.idempotencyTopic]) {
+      const { events, idempotency, writerProgress } = this.options.topics;
+      for (const topic of [events, idempotency, writerProgress]) {
         specs.push({ topic, partition, fromOffset: (standby.replica.positions.get(topic) ?? 0n).toString() });
       }
     }
@@ -121,6 +122,6 @@ export class StandbyTailer implements StandbySource {
   private apply(generation: number, records: readonly LogRecord[]): void {
     const standby = this.standbys.get(records[0].partition);
     if (!standby || standby.fedBy !== generation) return; // owned now, or fed by a newer tail
-    applyRecords(standby.replica, records, this.options.eventsTopic, this.options.now());
+    applyRecords(standby.replica, records, this.options.topics, this.options.now());
   }
 }
