@@ -50,7 +50,7 @@ module.exports = tseslint.config(
   },
   mayImport('libs/contracts', ['domain'], [onlyEventLogSpeaksKafka, noDatabase, noFramework]),
   mayImport('libs/config', [], [onlyEventLogSpeaksKafka, noDatabase]),
-  mayImport('libs/event-log', ['contracts', 'config'], [noDatabase]),
+  mayImport('libs/event-log', ['contracts', 'config'], [noDatabase, noFramework]),
   mayImport('libs/read-model', ['domain', 'contracts', 'config'], [onlyEventLogSpeaksKafka], ['event-log']),
   mayImport('libs/http-kit', [], [onlyEventLogSpeaksKafka, noDatabase]),
   mayImport('libs/infra', ['event-log'], [onlyEventLogSpeaksKafka, noFramework]),

@@ -18,6 +18,7 @@ describe('import rules (docs/architecture.md, Folder map)', () => {
     ['libs/contracts/src/x.ts', "import { createKafka } from '@carts/event-log';\nexport const x = createKafka;", /may import only domain/],
     ['libs/config/src/x.ts', "import { topicNames } from '@carts/contracts';\nexport const x = topicNames;", /may import only no other library/],
     ['libs/read-model/src/x.ts', "import { createKafka } from '@carts/event-log';\nexport const x = createKafka;", /only the types of @carts\/event-log/],
+    ['libs/event-log/src/x.ts', "import { Logger } from '@nestjs/common';\nexport const x = Logger;", /No framework here/],
     ['libs/http-kit/src/x.ts', "import { DataSource } from 'typeorm';\nexport const x = DataSource;", /No database access/],
     ['apps/query-service/src/x.ts', "import { Kafka } from 'kafkajs';\nexport const x = Kafka;", /kafkajs is imported by libs\/event-log only/],
     ['libs/infra/src/x.ts', "import { Kafka } from 'kafkajs';\nexport const x = Kafka;", /kafkajs is imported by libs\/event-log only/],

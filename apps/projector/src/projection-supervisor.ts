@@ -129,6 +129,7 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
       maxRecordsPerWrite: settings.maxBatch,
       partitionsConsumedConcurrently: settings.partitionConcurrency,
       sessionTimeoutMs: settings.sessionTimeoutMs,
+      logger: new Logger('ProjectionConsumer'),
     }, sink, this.admin, {
       consuming: () => runner.consuming(),
       diverged: (reason) => runner.diverged(reason),

@@ -14,3 +14,4 @@ export * from './log-admin';
 export * from './raw-records';
 export * from './private-groups';
 export * from './cluster-probe';
+export * from './log-sink';

@@ -16,5 +16,12 @@ export function createKafka(config: KafkaConfig, clientSuffix: string): Kafka {
     logLevel: debug ? logLevel.DEBUG : logLevel.ERROR,
     logCreator: kafkaLogCreator(debug),
   };
-  return new Kafka(options);
+  const kafka = new Kafka(options);
+  TOPIC_PREFIXES.set(kafka, config.topicPrefix);
+  return kafka;
 }
+
+const TOPIC_PREFIXES = new WeakMap<Kafka, string>();
+
+/** The KAFKA_TOPIC_PREFIX a client was made with ('' for one made elsewhere). */
+export const topicPrefixOf = (kafka: Kafka): string => TOPIC_PREFIXES.get(kafka) ?? '';

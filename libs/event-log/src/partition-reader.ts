@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { fixedAssigner } from './fixed-assigner';
+import { deleteGroupQuietly, privateGroupId } from './private-groups';
 
 export interface ReadSpec {
   readonly topic: string;
@@ -131,8 +131,9 @@ async function readToEnd(
 
   const assignment: Record<string, number[]> = {};
   for (const s of specs) if (pending.has(key(s.topic, s.partition))) (assignment[s.topic] ??= []).push(s.partition);
+  const groupId = privateGroupId(kafka, 'reader');
   const consumer = kafka.consumer({
-    groupId: `reader-${randomUUID()}`,
+    groupId,
     partitionAssigners: [fixedAssigner(assignment)],
     maxWaitTimeInMs: 50,
     maxBytesPerPartition: 4 * 1024 * 1024,
@@ -174,5 +175,6 @@ async function readToEnd(
     await Promise.race([done, stop.failed]);
   } finally {
     await consumer.disconnect();
+    await deleteGroupQuietly(kafka, groupId);
   }
 }

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { fixedAssigner } from './fixed-assigner';
+import { deleteGroupQuietly, privateGroupId } from './private-groups';
 import { toLogRecord, type LogRecord, type ReadSpec } from './partition-reader';
 
 export interface PartitionTail {
@@ -23,8 +23,9 @@ export async function tailPartitions(
 ): Promise<PartitionTail> {
   const assignment: Record<string, number[]> = {};
   for (const s of specs) (assignment[s.topic] ??= []).push(s.partition);
+  const groupId = privateGroupId(kafka, 'tailer');
   const consumer = kafka.consumer({
-    groupId: `tailer-${randomUUID()}`,
+    groupId,
     partitionAssigners: [fixedAssigner(assignment)],
     maxWaitTimeInMs: 250,
     // Bounded fetches: kafkajs decodes a whole fetch response without returning to the event loop,
@@ -52,5 +53,10 @@ export async function tailPartitions(
     await consumer.disconnect().catch(() => undefined);
     throw error;
   }
-  return { stop: () => consumer.disconnect() };
+  return {
+    stop: async () => {
+      await consumer.disconnect();
+      await deleteGroupQuietly(kafka, groupId);
+    },
+  };
 }

@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { LogSink } from './log-sink';
 import { toLogRecord, type LogRecord } from './partition-reader';
 import { WRITER_PROGRESS_KEY, encodeWriterProgress } from './writer-progress';
 
@@ -69,6 +69,8 @@ export interface PartitionWriterOptions {
   readonly progressTopic: string;
   readonly maxBatch: number;
   readonly sessionTimeoutMs?: number;
+  /** Ownership changes and failed transactions. */
+  readonly logger: LogSink;
 }
 
 /**
@@ -80,7 +82,6 @@ export interface PartitionWriterOptions {
  * a starting point and what lag tools show, never what decides which commands are done.
  */
 export class PartitionWriter {
-  private readonly logger = new Logger(PartitionWriter.name);
   private readonly consumer: Consumer;
   private readonly admin: Admin;
   private readonly producers = new Map<number, Producer>();
@@ -102,7 +103,7 @@ export class PartitionWriter {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = payload.memberAssignment[options.inputTopic] ?? [];
       for (const partition of [...this.producers.keys()]) void this.releasePartition(partition);
-      this.logger.log(`owns ${options.inputTopic} partitions [${this.assigned.join(', ')}]`);
+      this.options.logger.log(`owns ${options.inputTopic} partitions [${this.assigned.join(', ')}]`);
     });
   }
 
@@ -174,7 +175,7 @@ export class PartitionWriter {
       // Fenced, or the broker went away mid-transaction: this copy of the partition's state can
       // no longer be trusted. Drop it; the next batch re-acquires (and fences) from scratch.
       const e = error as Error & { type?: string };
-      this.logger.warn(`partition ${partition}: transaction failed (${e.type ?? e.name}: ${e.message}); released, it will be re-acquired`);
+      this.options.logger.warn(`partition ${partition}: transaction failed (${e.type ?? e.name}: ${e.message}); released, it will be re-acquired`);
       await this.releasePartition(partition);
       throw error;
     }

@@ -1,5 +1,11 @@
 import type { Kafka } from 'kafkajs';
+import { CONSUMER_GROUPS } from '@carts/contracts';
+import { topicPrefixOf } from './kafka-client';
 import { LogAdmin } from './log-admin';
+
+/** A new private group's id, under the client's topic prefix (so prefixed ACLs cover it). */
+export const privateGroupId = (kafka: Kafka, role: 'reader' | 'tailer' | 'reply-listener'): string =>
+  CONSUMER_GROUPS.private(topicPrefixOf(kafka), role);
 
 /**
  * Deletes a private (one-process, offset-less) consumer group once its consumer has left, so

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import type { LogSink } from './log-sink';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { toLogRecord, type LogRecord } from './partition-reader';
 import type { LogAdmin, LogSnapshot } from './log-admin';
@@ -35,6 +35,8 @@ export interface ProjectionConsumerOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** How soon a dead instance's partitions move to another (Kafka session timeout). */
   readonly sessionTimeoutMs?: number;
+  /** Seeks, divergence and lost offsets. */
+  readonly logger: LogSink;
 }
 
 /** What the consumer's owner must know to report health (readiness, status) and restart it. */
@@ -55,7 +57,6 @@ export interface ProjectionConsumerListener {
  * Offsets are also committed to the Kafka group afterwards so standard lag tooling shows progress.
  */
 export class ProjectionConsumer {
-  private readonly logger = new Logger(ProjectionConsumer.name);
   private readonly consumer: Consumer;
   private positions: Promise<Map<number, bigint>> = Promise.resolve(new Map());
   private readonly markerWrites = new Map<number, Promise<void>>();
@@ -86,7 +87,7 @@ export class ProjectionConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = payload.memberAssignment[options.topic] ?? [];
       this.positions = this.seekToStored(this.assigned);
-      this.positions.catch((error) => this.logger.error(`cannot load offsets: ${error}`));
+      this.positions.catch((error) => this.options.logger.error(`cannot load offsets: ${error}`));
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.listener.crashed?.(payload.error, payload.restart));
     // A fetch holding only transaction markers (or aborted records) never reaches eachBatch; the
@@ -194,7 +195,7 @@ export class ProjectionConsumer {
       return true;
     }
     if (outcome.kind === 'moved') {
-      this.logger.warn(`${this.options.groupId} p${partition}: stored position is ${outcome.nextOffset}, not ${from}; seeking there`);
+      this.options.logger.warn(`${this.options.groupId} p${partition}: stored position is ${outcome.nextOffset}, not ${from}; seeking there`);
       positions.set(partition, outcome.nextOffset);
       this.consumer.seek({ topic, partition, offset: outcome.nextOffset.toString() });
     } else {
@@ -211,7 +212,7 @@ export class ProjectionConsumer {
   private onGap(partition: number, from: bigint, first: bigint, pause: () => void): void {
     if (this.reseeks.get(partition) === from) {
       const reason = `partition ${partition} needs offset ${from} but the log continues at ${first}: records are missing (deleted by retention?); partition paused, rebuild from a complete log`;
-      this.logger.error(`${this.options.groupId} ${reason}`);
+      this.options.logger.error(`${this.options.groupId} ${reason}`);
       pause();
       // Not a silent stall either: the owner reports it (readiness, status) like a log of another identity.
       this.listener.diverged?.(reason);
@@ -229,7 +230,7 @@ export class ProjectionConsumer {
       if (from === undefined || next <= from || first > from) return;
       const outcome = await this.sink.apply(topic, partition, [], from, next);
       if (outcome.kind === 'applied' && positions.get(partition) === from) positions.set(partition, next);
-    }).catch((error) => this.logger.warn(`${this.options.groupId} p${partition}: could not move past transaction markers: ${error}`));
+    }).catch((error) => this.options.logger.warn(`${this.options.groupId} p${partition}: could not move past transaction markers: ${error}`));
     this.markerWrites.set(partition, write);
   }
 }

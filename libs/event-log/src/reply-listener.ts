@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { fixedAssigner } from './fixed-assigner';
-import { deleteGroupQuietly } from './private-groups';
+import { deleteGroupQuietly, privateGroupId } from './private-groups';
 
 /**
  * Reads one reply partition, privately (its own group, fixed assignment), so replies reach the
@@ -14,10 +14,12 @@ export class ReplyListener {
   private joined = false;
   private healthy = false;
 
-  constructor(private readonly kafka: Kafka, private readonly groupId: string, private readonly topic: string, readonly partition: number,
-    private readonly onReply: (value: Buffer) => void) {
+  private readonly groupId: string;
+
+  constructor(private readonly kafka: Kafka, private readonly topic: string, readonly partition: number, private readonly onReply: (value: Buffer) => void) {
+    this.groupId = privateGroupId(kafka, 'reply-listener');
     this.consumer = kafka.consumer({
-      groupId,
+      groupId: this.groupId,
       partitionAssigners: [fixedAssigner({ [topic]: [partition] })],
       maxWaitTimeInMs: 250,
       sessionTimeout: 10_000,

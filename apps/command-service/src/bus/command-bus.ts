@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomInt, randomUUID } from 'node:crypto';
 import type { CartCommand } from '@carts/domain';
-import { CONSUMER_GROUPS, encodeJson, decodeJson, type CommandMessage, type CommandOutcome, type CommandReply, type TopicNames } from '@carts/contracts';
+import { encodeJson, decodeJson, type CommandMessage, type CommandOutcome, type CommandReply, type TopicNames } from '@carts/contracts';
 import { BatchingProducer, ReplyListener, type Kafka } from '@carts/event-log';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
@@ -38,8 +38,7 @@ export class CommandBus implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(TOPICS) topics: TopicNames, @Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.producer = new BatchingProducer(kafka, topics.commands);
     const replyPartition = randomInt(config.kafka.replyPartitions);
-    const groupId = CONSUMER_GROUPS.private(config.kafka.topicPrefix, 'reply-listener');
-    this.replies = new ReplyListener(kafka, groupId, topics.replies, replyPartition, (value) => this.onReply(value));
+    this.replies = new ReplyListener(kafka, topics.replies, replyPartition, (value) => this.onReply(value));
   }
 
   get isReady(): boolean {

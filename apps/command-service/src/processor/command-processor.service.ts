@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CONSUMER_GROUPS, type TopicNames } from '@carts/contracts';
@@ -32,6 +32,7 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
       progressTopic: topics.writerProgress,
       maxBatch: config.commands.maxBatch,
       sessionTimeoutMs: config.commands.sessionTimeoutMs,
+      logger: new Logger('PartitionWriter'),
     }, this.handler);
   }
 
