@@ -84,7 +84,7 @@ describe('cartctl', () => {
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain('replacing unfinished generation 2 of customer-carts');
     expect(rerun.stdout).toContain('swapped: customer-carts generation 3 is live, generation 1 retired');
-    expect(rerun.stdout).toMatch(/rebuilt customer-carts: 20,\d{3} events in \d\d:\d\d \([\d,]+ events\/s\)/);
+    expect(rerun.stdout).toMatch(/rebuilt customer-carts: 20,\d{3} events applied, from 20,\d{3} log records, in \d\d:\d\d \([\d,]+ records\/s\)/);
     expect(rerun.stderr).toMatch(PROGRESS);
     expect(await activeGenerationOf(stack.ds, 'customer-carts')).toBe(3);
     expect(await snapshotGeneration(stack.ds, projection('customer-carts'), 3)).toEqual(live);
@@ -101,7 +101,7 @@ describe('cartctl', () => {
     const result = await cartctl('rebuild', 'product-activity', '--in-place');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('emptied product-activity generation 1 and reset its positions to 0');
-    expect(result.stdout).toMatch(/rebuilt product-activity in place: [\d,]+ events/);
+    expect(result.stdout).toMatch(/rebuilt product-activity in place: [\d,]+ events applied, from [\d,]+ log records/);
     expect(await activeGenerationOf(stack.ds, 'product-activity')).toBe(1);
     expect(await snapshotGeneration(stack.ds, projection('product-activity'), 1)).toEqual(before);
     expect((await stack.ds.query(`SELECT replay_started_at FROM projection_generations WHERE projection = 'product-activity' AND generation = 1`))[0].replay_started_at).toBeNull();

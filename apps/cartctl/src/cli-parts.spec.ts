@@ -28,7 +28,7 @@ describe('cartctl output', () => {
     expect(table(['A', 'LONGER'], [['xx', 1], ['y', 22]])).toEqual(['A   LONGER', 'xx  1', 'y   22']);
   });
 
-  it('draws done/total, events per second over the last 5 s, and the ETA', () => {
+  it('draws done/total log records, records per second over the last 5 s, and the ETA', () => {
     const written: string[] = [];
     const stream = { isTTY: false, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
     const bar = new ProgressBar(stream, 'g2');
@@ -37,10 +37,10 @@ describe('cartctl output', () => {
     expect(bar.rate()).toBe(50_000);
     bar.update(60_000, 100_000, 1_002_500);
     expect(written).toEqual([
-      'g2 [..............................]   0% 0/100,000 events  0 events/s  ETA --:--\n',
-      'g2 [##################............]  60% 60,000/100,000 events  24,000 events/s  ETA 00:02\n',
+      'g2 [..............................]   0% 0/100,000 records  0 records/s  ETA --:--\n',
+      'g2 [##################............]  60% 60,000/100,000 records  24,000 records/s  ETA 00:02\n',
     ]);
     bar.finish(100_000, 100_000);
-    expect(written[2]).toMatch(/^g2 \[#{30}\] 100% 100,000\/100,000 events/);
+    expect(written[2]).toMatch(/^g2 \[#{30}\] 100% 100,000\/100,000 records/);
   });
 });

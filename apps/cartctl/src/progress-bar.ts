@@ -9,7 +9,8 @@ const WINDOW_MS = 5000;
 const NON_TTY_EVERY_MS = 2000;
 
 /**
- * `[#########...........]  45% 9,000/20,000 events  52,300 events/s  ETA 00:01`. Redrawn in
+ * `[#########...........]  45% 9,000/20,000 records  52,300 records/s  ETA 00:01` (log records:
+ * events, and the transaction markers between them). Redrawn in
  * place on a terminal; on a pipe (CI, logs) one line every 2 s, so a log is not flooded.
  */
 export class ProgressBar {
@@ -59,6 +60,6 @@ export class ProgressBar {
     const rate = this.rate();
     const eta = rate > 0 ? duration((total - done) / rate) : '--:--';
     const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-    return `${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent} ${thousands(done)}/${thousands(total)} events  ${thousands(rate)} events/s  ETA ${eta}`;
+    return `${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent} ${thousands(done)}/${thousands(total)} records  ${thousands(rate)} records/s  ETA ${eta}`;
   }
 }

@@ -74,6 +74,11 @@ describe('poison records, unknown events and dead letters', () => {
     ]));
     // Log order within each cart: the poison first, what was parked behind it after.
     for (const id of [p, q]) expect(letters.filter((d) => d.cartId === id).map((d) => d.kind)).toEqual(['poison', 'blocked']);
+    // Each poison record is logged once per projection that parked it, with what to do.
+    for (const name of ['cart-details', 'customer-carts', 'product-activity']) {
+      const lines = projector!.output.split('\n').filter((l) => l.includes(`${name}@g1: parked`) && l.includes(`(cart ${p})`));
+      expect(lines).toEqual([expect.stringMatching(/WARN.*value is not valid JSON; later events of this cart park behind it.*cartctl dlq skip --record \d+@\d+/)]);
+    }
 
     const retried = await runCartctl(['dlq', 'retry'], stack.env);
     expect(retried.stdout).toContain('cart-details g1: 0 re-applied, 5 still parked');

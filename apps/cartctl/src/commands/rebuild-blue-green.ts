@@ -1,7 +1,6 @@
 import { beginBlueGreen, dropGenerationTablesOnline, retireGeneration, trySwap, type ProjectionDefinition } from '@carts/read-model';
 import { CommandFailed, type CliContext } from '../context';
-import { duration, thousands } from '../format';
-import { sleep, waitForConsumer, watchUntil, type Position } from './rebuild-watch';
+import { rebuiltLine, sleep, waitForConsumer, watchUntil, type Position } from './rebuild-watch';
 
 /** Try the swap once the new generation is close: the swap itself refuses if it is behind the live one. */
 const closeEnough = (p: Position) => p.caughtUp || p.lag <= Math.max(1000, p.total / 100);
@@ -32,7 +31,7 @@ export async function rebuildBlueGreen(ctx: CliContext, projection: ProjectionDe
     await dropGenerationTablesOnline(ds, projection, building);
     throw new CommandFailed(`no projector started consuming ${projection.name} generation ${building} within ${waitProjectorMs / 1000} s: is a projector running against this database and broker? Generation ${active} is untouched and still live.`);
   }
-  const { position, eventsPerSecond } = await watchUntil(ctx, `g${building}`, projection.name, building, async (p) => {
+  const { position, recordsPerSecond } = await watchUntil(ctx, `g${building}`, projection.name, building, async (p) => {
     if (!closeEnough(p)) return false;
     const result = await trySwap(ds, projection.name, active, building, ctx.topic);
     if (result === 'superseded') throw new CommandFailed(`generation ${building} was replaced or retired by someone else (another rebuild?) before the swap`);
@@ -43,6 +42,6 @@ export async function rebuildBlueGreen(ctx: CliContext, projection: ProjectionDe
   ctx.out.line(`dropped the tables of generation ${active}`);
   const parked = await ds.query(`SELECT count(*) AS n FROM dead_letters WHERE projection = $1 AND generation = $2 AND status = 'parked'`, [projection.name, building]);
   if (Number(parked[0].n) > 0) ctx.out.note(`warning: ${parked[0].n} record(s) are parked in generation ${building}: see "cartctl dlq list"`);
-  ctx.out.line(`rebuilt ${projection.name}: ${thousands(position.done)} events in ${duration((Date.now() - started) / 1000)} (${thousands(eventsPerSecond)} events/s)`);
+  ctx.out.line(await rebuiltLine(ctx, projection.name, projection.name, building, position, started, recordsPerSecond));
   return 0;
 }

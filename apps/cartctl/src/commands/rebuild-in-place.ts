@@ -1,7 +1,6 @@
 import { activeGeneration, beginInPlace, finishInPlace, type ProjectionDefinition } from '@carts/read-model';
 import { CommandFailed, type CliContext } from '../context';
-import { duration, thousands } from '../format';
-import { waitForConsumer, watchUntil } from './rebuild-watch';
+import { rebuiltLine, waitForConsumer, watchUntil } from './rebuild-watch';
 
 /**
  * `cartctl rebuild <projection> --in-place`: empties the live generation and replays the log into
@@ -19,11 +18,11 @@ export async function rebuildInPlace(ctx: CliContext, projection: ProjectionDefi
   }
   const generation = await beginInPlace(ds, projection);
   ctx.out.line(`emptied ${projection.name} generation ${generation} and reset its positions to 0; the projectors replay the log into it (queries see a partial view meanwhile)`);
-  const { position, eventsPerSecond } = await watchUntil(ctx, `g${generation}`, projection.name, generation, async (p) => {
+  const { position, recordsPerSecond } = await watchUntil(ctx, `g${generation}`, projection.name, generation, async (p) => {
     if (!p.caughtUp) return false;
     await finishInPlace(ds, projection.name, generation);
     return true;
   });
-  ctx.out.line(`rebuilt ${projection.name} in place: ${thousands(position.done)} events in ${duration((Date.now() - started) / 1000)} (${thousands(eventsPerSecond)} events/s)`);
+  ctx.out.line(await rebuiltLine(ctx, `${projection.name} in place`, projection.name, generation, position, started, recordsPerSecond));
   return 0;
 }

@@ -1,5 +1,6 @@
 import { storedOffsets } from '@carts/read-model';
 import { CommandFailed, type CliContext } from '../context';
+import { duration, thousands } from '../format';
 import { ProgressBar } from '../progress-bar';
 
 const TICK_MS = 500;
@@ -18,6 +19,7 @@ export async function waitForConsumer(ctx: CliContext, projection: string, gener
   return false;
 }
 
+/** Progress in log records (offsets): events, and the transaction markers and skipped records between them. */
 export interface Position {
   readonly done: number;
   readonly total: number;
@@ -46,7 +48,7 @@ export async function positionOf(ctx: CliContext, projection: string, generation
  * done). `finish` returns true when it is; false to keep watching (e.g. the swap found it behind).
  */
 export async function watchUntil(ctx: CliContext, label: string, projection: string, generation: number,
-  finish: (position: Position) => Promise<boolean>): Promise<{ position: Position; eventsPerSecond: number }> {
+  finish: (position: Position) => Promise<boolean>): Promise<{ position: Position; recordsPerSecond: number }> {
   const bar = new ProgressBar(ctx.out.progressStream, label);
   let lastProgress = { at: Date.now(), done: -1 };
   for (;;) {
@@ -60,8 +62,21 @@ export async function watchUntil(ctx: CliContext, label: string, projection: str
     }
     if (await finish(position)) {
       bar.finish(position.done, position.total);
-      return { position, eventsPerSecond: bar.averageRate(position.done) };
+      return { position, recordsPerSecond: bar.averageRate(position.done) };
     }
     await sleep(TICK_MS);
   }
+}
+
+/**
+ * The closing line of a rebuild: the events the new generation applied (from its own counters,
+ * not the offsets: a transactional log has a marker record after every commit) and the log
+ * records it read to get there.
+ */
+export async function rebuiltLine(ctx: CliContext, what: string, projection: string, generation: number, position: Position, startedAt: number, recordsPerSecond: number): Promise<string> {
+  const [row]: { events: string; unknown: string }[] = await (await ctx.ds()).query(
+    `SELECT coalesce(sum(events_applied), 0) AS events, coalesce(sum(unknown_skipped), 0) AS unknown FROM projection_offsets WHERE projection = $1 AND generation = $2`,
+    [projection, generation]);
+  const unknown = Number(row.unknown) > 0 ? `, ${thousands(Number(row.unknown))} of unknown types skipped` : '';
+  return `rebuilt ${what}: ${thousands(Number(row.events))} events applied${unknown}, from ${thousands(position.done)} log records, in ${duration((Date.now() - startedAt) / 1000)} (${thousands(recordsPerSecond)} records/s)`;
 }

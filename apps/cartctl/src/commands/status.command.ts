@@ -43,7 +43,7 @@ export async function status(ctx: CliContext, argv: string[]): Promise<number> {
     ctx.out.line(`${s.name} g${s.activeGeneration ?? '-'} lag by partition: ${s.partitions.map((p) => `p${p.partition}=${p.lag}`).join(' ')}`);
     if (s.rebuild) {
       const r = s.rebuild;
-      ctx.out.line(`${s.name} rebuild g${r.generation} (${r.mode}, since ${r.startedAt}): ${thousands(r.done)}/${thousands(r.total)} events, lag by partition: ${r.partitions.map((p) => `p${p.partition}=${p.lag}`).join(' ')}`);
+      ctx.out.line(`${s.name} rebuild g${r.generation} (${r.mode}, since ${r.startedAt}): ${thousands(r.done)}/${thousands(r.total)} log records, lag by partition: ${r.partitions.map((p) => `p${p.partition}=${p.lag}`).join(' ')}`);
     }
   }
   return 0;

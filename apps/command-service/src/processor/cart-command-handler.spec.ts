@@ -4,6 +4,7 @@ import type { CartCommand, CartEvent } from '@carts/domain';
 import type { LogRecord, OutboundRecord } from '@carts/event-log';
 import { CartCommandHandler } from './cart-command-handler';
 import { PartitionState } from './partition-state';
+import { applyRecords, newReplica } from './replica';
 
 const TOPICS = topicNames('t.');
 const P = 3;
@@ -146,5 +147,25 @@ describe('CartCommandHandler.handle', () => {
     const handler = await handlerWith([created]);
     handler.release(P);
     expect(() => handler.handle(P, [commandRecord(addMug())])).toThrow(/not owned/);
+  });
+
+  it('says once, at takeover, which unreadable event records its restore skipped', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const replica = newReplica(86_400_000);
+      const garbage = (o: number): LogRecord => ({ topic: TOPICS.events, partition: P, offset: String(o), key: CART, value: Buffer.from('{not json'), timestamp: '0' });
+      applyRecords(replica, [garbage(4), garbage(9)], TOPICS, NOW.getTime());
+      expect(replica.unreadable).toEqual([`${TOPICS.events}/${P}@4`, `${TOPICS.events}/${P}@9`]);
+      const loader = { load: async () => ({ replica, recordsRead: 2, fromStandby: true }), release: () => undefined };
+      const handler = new CartCommandHandler(loader, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
+      await handler.acquire(P, async () => undefined);
+      const lines = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('unreadable'));
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`partition ${P}: skipped 2 unreadable event record\\(s\\) while restoring \\(t\\.cart-events/${P}@4, t\\.cart-events/${P}@9\\)`))]);
+      handler.release(P);
+      await handler.acquire(P, async () => undefined);
+      expect(warn.mock.calls.filter(([line]) => String(line).includes('unreadable'))).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -49,7 +49,16 @@ export class CartCommandHandler implements PartitionWriterHandler {
     // The bench and the tests parse this line: keep its head ("… N events in T ms") as it is.
     const source = fromStandby ? `from the standby + ${recordsRead} records caught up` : `${recordsRead} records read from offset 0`;
     this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms (${source})`);
+    this.reportUnreadable(partition, replica.unreadable);
     return { nextInputOffset: state.writerProgress };
+  }
+
+  /** Once per record: a standby that met it reports it at takeover, and the list is emptied. */
+  private reportUnreadable(partition: number, unreadable: string[] | undefined): void {
+    if (!unreadable?.length) return;
+    const shown = unreadable.slice(0, 5).join(', ');
+    this.logger.warn(`partition ${partition}: skipped ${unreadable.length} unreadable event record(s) while restoring (${shown}${unreadable.length > 5 ? ', …' : ''}); they take no version here, and the projections park them (cartctl dlq list)`);
+    unreadable.length = 0;
   }
 
   release(partition: number): void {

@@ -28,13 +28,16 @@ export class PartitionState {
     return this.carts.get(cartId) ?? NEW_CART;
   }
 
-  /** Applies a recorded event; idempotent by version, so re-reading a range is harmless. */
-  restoreEvent(value: Buffer | null): void {
+  /**
+   * Applies a recorded event; idempotent by version, so re-reading a range is harmless.
+   * 'unreadable': poison in the log (the projections park it); it carries no usable version for us.
+   */
+  restoreEvent(value: Buffer | null): 'unreadable' | undefined {
     let decoded;
     try {
       decoded = decodeEvent(value);
     } catch {
-      return; // poison in the log: projections park it; it carries no usable version for us
+      return 'unreadable';
     }
     if (decoded.kind === 'unknown') {
       // Written by a newer version of us: we cannot fold it, but its version is taken.

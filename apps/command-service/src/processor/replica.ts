@@ -11,10 +11,12 @@ export interface Replica {
   readonly state: PartitionState;
   /** Next offset to apply, per topic; a missing topic means 0. */
   readonly positions: Map<string, bigint>;
+  /** Unreadable events met since the owner last reported them (`topic/partition@offset`). */
+  readonly unreadable?: string[];
 }
 
 export function newReplica(idempotencyRetentionMs: number): Replica {
-  return { state: new PartitionState(idempotencyRetentionMs), positions: new Map() };
+  return { state: new PartitionState(idempotencyRetentionMs), positions: new Map(), unreadable: [] };
 }
 
 /**
@@ -28,7 +30,9 @@ export function applyRecords(replica: Replica, records: readonly LogRecord[], to
   for (const r of records) {
     const offset = BigInt(r.offset);
     if (offset < (replica.positions.get(r.topic) ?? 0n)) continue;
-    if (r.topic === topics.events) replica.state.restoreEvent(r.value);
+    if (r.topic === topics.events) {
+      if (replica.state.restoreEvent(r.value) === 'unreadable') replica.unreadable?.push(`${r.topic}/${r.partition}@${r.offset}`);
+    }
     else if (r.topic === topics.writerProgress) replica.state.restoreProgress(r.value);
     else replica.state.restoreIdempotency(r.key, r.value, now);
     replica.positions.set(r.topic, offset + 1n);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent, PoisonRecordError, type EventEnvelope } from '@carts/contracts';
 import type { LogRecord, LogSnapshot, ProjectionSink, ResumeOutcome, SinkOutcome } from '@carts/event-log';
@@ -26,6 +27,7 @@ const APPLIED: SinkOutcome = { kind: 'applied' };
  */
 export class PostgresProjectionSink implements ProjectionSink {
   private readonly deadLetters: DeadLetterWriter;
+  private readonly logger = new Logger('DeadLetters');
 
   constructor(private readonly ds: DataSource, readonly projection: ProjectionDefinition, readonly generation: number) {
     this.deadLetters = new DeadLetterWriter(projection, generation);
@@ -42,8 +44,9 @@ export class PostgresProjectionSink implements ProjectionSink {
     return new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
   }
 
-  apply(topic: string, partition: number, records: readonly LogRecord[], from: bigint, next: bigint): Promise<SinkOutcome> {
-    return this.ds.transaction(async (tx) => {
+  async apply(topic: string, partition: number, records: readonly LogRecord[], from: bigint, next: bigint): Promise<SinkOutcome> {
+    const parked: Parked[] = [];
+    const outcome = await this.ds.transaction(async (tx) => {
       if (!(await this.isLive(tx))) return { kind: 'retired' } as const;
       const stored = await this.lockPosition(tx, topic, partition);
       if (stored !== from) return { kind: 'moved', nextOffset: stored } as const;
@@ -56,8 +59,21 @@ export class PostgresProjectionSink implements ProjectionSink {
       await this.deadLetters.park(tx, [...sorted.parked, ...failed]);
       await this.storeOffset(tx, topic, partition, next, sorted.events.length - failed.length, sorted.unknown, records[records.length - 1]);
       await tx.query(`SELECT pg_notify($1, $2)`, [READ_MODEL_CHANNEL, this.projection.name]);
+      parked.splice(0, parked.length, ...sorted.parked, ...failed);
       return APPLIED;
     });
+    this.reportParked(parked);
+    return outcome;
+  }
+
+  /** After the commit (a rolled-back attempt parked nothing): each poison record once, at warn. */
+  private reportParked(parked: readonly Parked[]): void {
+    for (const p of parked.filter((x) => x.kind === 'poison' && x.resolution !== 'skipped')) {
+      const at = p.record ? `${p.record.topic}/${p.record.partition}@${p.record.offset}` : `cart ${p.cartId} version ${p.event?.version}`;
+      const behind = parked.filter((x) => x.kind === 'blocked' && x.cartId === p.cartId).length;
+      this.logger.warn(`${this.projection.name}@g${this.generation}: parked ${at} (cart ${p.cartId ?? '-'}): ${p.reason}; later events of this cart park behind it` +
+        `${behind ? ` (${behind} in this batch)` : ''}. After a fix: cartctl dlq retry; if it can never be read: cartctl dlq skip --record ${p.record ? `${p.record.partition}@${p.record.offset}` : '<partition>@<offset>'}`);
+    }
   }
 
   /** FOR SHARE: a swap or a reset (which lock this row FOR UPDATE) waits for in-flight batches, and vice versa. */
