@@ -3,7 +3,7 @@ import { PROJECTIONS, type ProjectionStatus } from '@carts/read-model';
 import { activeGenerationOf, CartctlProcess, generateCartEvents, isolatedEnv, runCartctl, ServiceProcess, snapshotGeneration, waitFor, type IsolatedEnv } from '@carts/testing';
 
 const projection = (name: string) => PROJECTIONS.find((p) => p.name === name)!;
-const PROGRESS = /g\d+ \[#*\.*\] +\d+% [\d,]+\/[\d,]+ events +[\d,]+ events\/s +ETA (\d\d:\d\d|--:--)/;
+const PROGRESS = /g\d+ \[#*\.*\] +\d+% [\d,]+\/[\d,]+ records +[\d,]+ records\/s +ETA (\d\d:\d\d|--:--)/;
 
 /** The operator CLI as operators run it, against a real projector, broker and database. */
 describe('cartctl', () => {
