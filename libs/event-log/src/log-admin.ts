@@ -27,13 +27,26 @@ export interface GroupState {
   readonly assignments: { readonly member: string; readonly partitions: number[] }[];
 }
 
+export interface GroupMember {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly host: string;
+  /** Partitions of `topic` assigned to the member, ascending. */
+  readonly partitions: readonly number[];
+}
+
+export interface GroupDescription {
+  readonly state: string;
+  readonly members: readonly GroupMember[];
+}
+
 const endOffsetsOf = (offsets: { partition: number; high: string }[]): Map<number, bigint> =>
   new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
 
 /**
- * The read side's view of the cluster for status and operations: log end offsets (for lag and
- * rebuild progress), partition counts (to find a cart's partition) and consumer groups (is any
- * projector consuming a generation?). One admin connection, opened on first use.
+ * The project's one view of the cluster for status and operations: log end offsets (for lag and
+ * rebuild progress), partition counts (to find a cart's partition), consumer groups (who owns
+ * what, and their committed offsets) and the cluster itself. One admin connection, opened on first use.
  */
 export class LogAdmin {
   private admin: Admin | null = null;
@@ -60,6 +73,24 @@ export class LogAdmin {
   /** Read-committed end offset of every partition: the last stable offset, transaction markers included. */
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
     return endOffsetsOf(await (await this.connected()).fetchTopicOffsets(topic));
+  }
+
+  /** First (log start) and end offsets of every partition. */
+  async offsetRanges(topic: string): Promise<Map<number, { start: bigint; end: bigint }>> {
+    const offsets = await (await this.connected()).fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, { start: BigInt(o.low), end: BigInt(o.high) }]));
+  }
+
+  /** The group's committed offsets on a topic (partitions without one are left out). */
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
+    const [entry] = await (await this.connected()).fetchOffsets({ groupId, topics: [topic] });
+    return new Map((entry?.partitions ?? []).filter((p) => p.offset !== '-1').map((p) => [p.partition, BigInt(p.offset)]));
+  }
+
+  /** The cluster's id and its brokers (a broker reachability check for status). */
+  async cluster(): Promise<{ clusterId: string; brokers: number }> {
+    const { clusterId, brokers } = await (await this.connected()).describeCluster();
+    return { clusterId, brokers: brokers.length };
   }
 
   /** The topic's identity (cluster id, name, partition count) and its read-committed end offsets. */
@@ -91,15 +122,21 @@ export class LogAdmin {
     return meta.topics[0].partitions.length;
   }
 
-  async group(groupId: string, topic?: string): Promise<GroupState> {
+  /** Who owns which partitions of `topic` in a consumer group right now. */
+  async describeGroup(groupId: string, topic: string): Promise<GroupDescription> {
     const { groups } = await (await this.connected()).describeGroups([groupId]);
     const group = groups.find((g) => g.groupId === groupId);
-    const members = group?.members ?? [];
-    const assignments = topic === undefined ? [] : members.map((m) => ({
-      member: `${m.clientId}@${m.clientHost}`,
-      partitions: m.memberAssignment.length > 0 ? (AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? []) : [],
-    }));
-    return { state: group?.state ?? 'Dead', members: members.length, assignments };
+    const members = (group?.members ?? []).map((m) => {
+      const assignment = m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
+      return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, partitions: [...(assignment?.assignment[topic] ?? [])].sort((a, b) => a - b) };
+    });
+    return { state: group?.state ?? 'Dead', members };
+  }
+
+  async group(groupId: string, topic?: string): Promise<GroupState> {
+    const { state, members } = await this.describeGroup(groupId, topic ?? '');
+    const assignments = topic === undefined ? [] : members.map((m) => ({ member: `${m.clientId}@${m.host}`, partitions: [...m.partitions] }));
+    return { state, members: members.length, assignments };
   }
 
   /** Deletes an empty consumer group so lag tools stop listing it; false if it still has members. */
@@ -120,5 +157,15 @@ export class LogAdmin {
     this.admin = null;
     this.connecting = null;
     await admin?.disconnect();
+  }
+}
+
+/** One admin call on a connection of its own (tests, one-shot tools). */
+export async function withLogAdmin<T>(kafka: Kafka, work: (admin: LogAdmin) => Promise<T>): Promise<T> {
+  const admin = new LogAdmin(kafka);
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close().catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { fixedAssigner } from './fixed-assigner';
+import { withLogAdmin } from './log-admin';
 import { deleteGroupQuietly, privateGroupId } from './private-groups';
 
 export interface ReadSpec {
@@ -22,21 +23,9 @@ export const toLogRecord = (topic: string, partition: number, m: KafkaMessage): 
   topic, partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp,
 });
 
-/** End offsets (read-committed: the last stable offset) of some partitions of a topic. */
-export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
-  return new Map([...(await offsetRanges(kafka, topic))].map(([p, r]) => [p, r.end]));
-}
-
-/** First (log start) and end offsets of every partition of a topic. */
-async function offsetRanges(kafka: Kafka, topic: string): Promise<Map<number, { start: bigint; end: bigint }>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, { start: BigInt(o.low), end: BigInt(o.high) }]));
-  } finally {
-    await admin.disconnect();
-  }
+/** End offsets (read-committed: the last stable offset) of every partition of a topic. */
+export function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  return withLogAdmin(kafka, (admin) => admin.endOffsets(topic));
 }
 
 export interface ReadOptions {
@@ -118,7 +107,7 @@ async function readToEnd(
   const key = (t: string, p: number) => `${t}#${p}`;
   const pending = new Map<string, { from: bigint; end: bigint }>();
   for (const topic of new Set(specs.map((s) => s.topic))) {
-    const ranges = await offsetRanges(kafka, topic);
+    const ranges = await withLogAdmin(kafka, (admin) => admin.offsetRanges(topic));
     for (const spec of specs.filter((s) => s.topic === topic)) {
       const from = BigInt(spec.fromOffset ?? '0');
       const { start, end } = ranges.get(spec.partition) ?? { start: 0n, end: 0n };

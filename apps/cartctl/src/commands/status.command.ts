@@ -1,9 +1,10 @@
+import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
 import { projectionStatuses, type ProjectionStatus } from '@carts/read-model';
 import { parseArgs } from '../args';
-import type { CliContext } from '../context';
+import { CommandFailed, type CliContext } from '../context';
 import { table, thousands } from '../format';
 
-export const statusUsage = 'status [--json]                       what GET /projections shows: generations, health (diverged, failed, restarts), lag per partition, rebuilds';
+export const statusUsage = 'status [--json]                       the broker, the write side (who owns which partition, lag on cart-commands) and what GET /projections shows: generations, health, lag per partition, rebuilds';
 
 function describe(s: ProjectionStatus): string {
   const restarts = s.health?.restarts ? ` (${s.health.restarts} restart${s.health.restarts === 1 ? '' : 's'})` : '';
@@ -22,15 +23,60 @@ function problems(s: ProjectionStatus): string[] {
   return lines;
 }
 
-/** `cartctl status`: the same data as GET /projections, from PostgreSQL and Kafka directly. */
+export interface WriteSideStatus {
+  readonly broker: { readonly clusterId: string; readonly brokers: number };
+  readonly group: string;
+  readonly state: string;
+  readonly members: { readonly member: string; readonly partitions: readonly number[] }[];
+  /**
+   * Per partition of cart-commands: commands not yet processed (log end − the group's committed
+   * offset, committed about once a second). `null`: no offset committed yet; `diverged`: the
+   * committed offset is beyond the log's end (another log, a recreated topic) — never shown as 0.
+   */
+  readonly lag: { readonly partition: number; readonly lag: number | null; readonly diverged: boolean }[];
+}
+
+/** The write side as Kafka sees it: the processor group's members and their partitions, its lag. */
+async function writeSide(ctx: CliContext): Promise<WriteSideStatus> {
+  const admin = ctx.admin();
+  const commands = topicNames(ctx.config.kafka.topicPrefix).commands;
+  const group = CONSUMER_GROUPS.commandProcessor(ctx.config.kafka.topicPrefix);
+  const [broker, description, ends, committed] = await Promise.all([
+    admin.cluster(), admin.describeGroup(group, commands), admin.endOffsets(commands), admin.committedOffsets(group, commands),
+  ]);
+  const lag = [...ends].sort(([a], [b]) => a - b).map(([partition, end]) => {
+    const at = committed.get(partition);
+    return { partition, lag: at === undefined ? null : Number(end > at ? end - at : 0n), diverged: at !== undefined && at > end };
+  });
+  return { broker, group, state: description.state, members: description.members.map((m) => ({ member: `${m.clientId}@${m.host}`, partitions: m.partitions })), lag };
+}
+
+function printWriteSide(ctx: CliContext, w: WriteSideStatus): void {
+  ctx.out.line(`broker: reachable, cluster ${w.broker.clusterId}, ${w.broker.brokers} broker(s)`);
+  ctx.out.line(`write side: group ${w.group} ${w.state}, ${w.members.length} instance(s)`);
+  for (const m of w.members) ctx.out.line(`  ${m.member} owns cart-commands ${m.partitions.map((p) => `p${p}`).join(' ') || '(nothing yet)'}`);
+  ctx.out.line(`  lag on cart-commands: ${w.lag.map((l) => `p${l.partition}=${l.diverged ? 'DIVERGED' : l.lag ?? '?'}`).join(' ')}`);
+  const diverged = w.lag.filter((l) => l.diverged).map((l) => `p${l.partition}`);
+  if (diverged.length) ctx.out.line(`  ${diverged.join(' ')}: the committed offset is beyond the log's end (another log, or a recreated topic); the writers resume from their own progress records`);
+  if (w.lag.some((l) => l.lag === null)) ctx.out.line('  ?: no offset committed yet (no command processed on that partition)');
+}
+
+/** `cartctl status`: the broker, the write side, and the same data as GET /projections, from PostgreSQL and Kafka directly. */
 export async function status(ctx: CliContext, argv: string[]): Promise<number> {
   const { flags } = parseArgs(argv, [], ['json']);
+  // Reaching the broker is the first thing status says: a refused connection is the answer.
+  const write = await writeSide(ctx).catch((error: Error) => {
+    if (!/Connection|ECONNREFUSED|NumberOfRetriesExceeded|timeout/i.test(`${error.name} ${error.message}`)) throw error;
+    throw new CommandFailed(`the Kafka broker does not answer at ${ctx.config.kafka.brokers.join(',')} (${error.message}). Is it running? npm run kafka -- status`);
+  });
   const ends = await ctx.admin().endOffsets(ctx.topic);
   const statuses = await projectionStatuses(await ctx.ds(), ctx.projections.map((p) => p.name), ctx.topic, ends);
   if (flags.has('json')) {
-    ctx.out.line(JSON.stringify({ projections: statuses }, null, 2));
+    ctx.out.line(JSON.stringify({ writeSide: write, projections: statuses }, null, 2));
     return 0;
   }
+  printWriteSide(ctx, write);
+  ctx.out.line();
   ctx.out.line(`topic ${ctx.topic}, ${ends.size} partitions, ${thousands([...ends.values()].reduce((a, b) => a + Number(b), 0))} records`);
   ctx.out.line();
   const rows = statuses.map((s) => [s.name, s.activeGeneration ?? '-', describe(s), thousands(s.lag), thousands(s.eventsApplied), s.unknownSkipped, s.parked, s.lastEventAt ?? '-']);
