@@ -1,14 +1,15 @@
 import { decodeEvent, type EventEnvelope } from '@carts/contracts';
 import { readPartitionsToEnd } from '@carts/event-log';
-import { evolveCartDetails, type CartDetailsRow } from '@carts/read-model';
-import { generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
+import { evolveCartDetails, PROJECTIONS, type CartDetailsRow } from '@carts/read-model';
+import { cartDetailsWithWrongTotals, generateCartEvents, http, isolatedEnv, projectionsWith, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
+import { startProjectorInProcess, type InProcessProjector } from '../apps/projector/test/in-process-projector';
 
 interface CartBody { cartId: string; total: number; version: number; items: { quantity: number; unitPrice: number }[] }
 const correctTotal = (c: CartBody) => c.items.reduce((t, l) => t + l.quantity * l.unitPrice, 0);
 const buggyTotal = (c: CartBody) => c.items.reduce((t, l) => t + l.unitPrice, 0);
 
 /**
- * The reason the product exists. A projection ships with a bug (TEST-ONLY switch: cart totals
+ * The reason the product exists. A projection ships with a bug (composed for the test: cart totals
  * ignore quantities); traffic flows, through the command service and straight into the log; the
  * fix is deployed; `cartctl rebuild cart-details` builds a new generation from offset 0 beside the
  * buggy one and swaps it in. The read model then equals what the correct projection gives from the
@@ -19,18 +20,17 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
   let commands: ServiceProcess;
   let query: ServiceProcess;
   let projector: ServiceProcess | undefined;
+  let buggy: InProcessProjector | undefined;
 
   beforeAll(async () => {
     stack = await isolatedEnv('headline', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
-    [commands, query, projector] = await ServiceProcess.all([
-      ServiceProcess.start('command-service', stack.env),
-      ServiceProcess.start('query-service', stack.env),
-      ServiceProcess.start('projector', { ...stack.env, PROJECTION_BUG_WRONG_TOTALS: '1' }),
-    ]);
+    [commands, query] = await ServiceProcess.all([ServiceProcess.start('command-service', stack.env), ServiceProcess.start('query-service', stack.env)]);
+    // The projector as it shipped: cart-details with the totals bug.
+    buggy = await startProjectorInProcess(stack.env, { projections: projectionsWith(cartDetailsWithWrongTotals(), PROJECTIONS) });
   });
 
   afterAll(async () => {
-    await Promise.all([commands?.stop(), query?.stop(), projector?.stop()]);
+    await Promise.all([commands?.stop(), query?.stop(), projector?.stop(), buggy?.close()]);
     await stack?.dispose();
   });
 
@@ -87,7 +87,8 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
     expect(before.body.total).not.toBe(correctTotal(before.body));
 
     // The fix ships: the projector restarts without the bug. The live generation is still wrong.
-    await projector!.stop();
+    await buggy!.close();
+    buggy = undefined;
     projector = await ServiceProcess.start('projector', stack.env);
     const cartIds = [...viaApi, ...new Set(generated.map((e) => e.cartId))];
     const loop = queryLoop(cartIds);

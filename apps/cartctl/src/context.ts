@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@carts/config';
 import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
 import { createKafka, LogAdmin, type Kafka } from '@carts/event-log';
-import { createDataSource, createProjections, projectionNamed, type ProjectionDefinition } from '@carts/read-model';
+import { createDataSource, projectionNamed, PROJECTIONS, type ProjectionDefinition } from '@carts/read-model';
 
 /** A usage mistake: exit code 2, with the usage text. */
 export class UsageError extends Error {}
@@ -28,7 +28,7 @@ export class CliContext {
   constructor(readonly config: AppConfig, readonly out: Output) {
     this.topic = topicNames(config.kafka.topicPrefix).events;
     this.kafka = createKafka(config.kafka, 'cartctl');
-    this.projections = createProjections(config.projections.faults);
+    this.projections = PROJECTIONS;
   }
 
   async ds(): Promise<DataSource> {

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { envelope, encodeEvent, type EventEnvelope } from '@carts/contracts';
 import type { CartEvent } from '@carts/domain';
 import { appendRawRecords, type RawRecord } from '@carts/event-log';
-import type { DeadLetterView, ProjectionStatus } from '@carts/read-model';
-import { generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { projectionNamed, PROJECTIONS, type DeadLetterView, type ProjectionStatus } from '@carts/read-model';
+import { failingOnSku, generateCartEvents, http, isolatedEnv, projectionsWith, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { startProjectorInProcess } from '../test/in-process-projector';
 
 const at = (cartId: string, version: number) => ({
   eventId: randomUUID(), cartId, version, occurredAt: new Date(Date.UTC(2026, 1, 1, 0, 0, version)).toISOString(), commandId: 'cmd', correlationId: 'cmd',
@@ -110,8 +111,10 @@ describe('poison records, unknown events and dead letters', () => {
   });
 
   it('a handler error parks that cart in the failing projection only; dlq retry applies it in order after the fix', async () => {
+    // A projector whose cart-details handler has a bug with one sku (composed here; no switch in production code).
     await projector!.stop();
-    projector = await ServiceProcess.start('projector', { ...stack.env, PROJECTION_FAIL_ON_SKU: 'FAULTY' });
+    projector = undefined;
+    const faulty = await startProjectorInProcess(stack.env, { projections: projectionsWith(failingOnSku(projectionNamed('cart-details'), 'FAULTY'), PROJECTIONS) });
     const [s, t] = [randomUUID(), randomUUID()];
     await appendRawRecords(stack.kafka, stack.topic, [
       created(s), added(s, 2, 'FAULTY', 2), added(s, 3, 'OK-1'), event(s, 4, { type: 'ItemQuantityChanged', data: { sku: 'FAULTY', quantity: 3, previousQuantity: 2 } }),
@@ -126,7 +129,8 @@ describe('poison records, unknown events and dead letters', () => {
     expect(letters.map((d) => d.kind)).toEqual(['poison', 'blocked', 'blocked']);
     expect(letters[0].reason).toContain('projection error: injected fault');
 
-    await projector!.stop();
+    // The fix ships: the real projector replaces the faulty one.
+    await faulty.close();
     projector = await ServiceProcess.start('projector', stack.env);
     const retried = await runCartctl(['dlq', 'retry', '--projection', 'cart-details', '--cart', s], stack.env);
     expect(retried.stdout).toContain('cart-details g1: 3 re-applied, 0 still parked');

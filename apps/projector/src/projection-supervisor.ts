@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
 import { createKafka, LogAdmin, ProjectionConsumer, type Kafka, type ProjectionSink } from '@carts/event-log';
-import { createProjections, DATA_SOURCE, ensureActiveGeneration, liveGenerations, PostgresProjectionSink, type LiveGeneration, type ProjectionDefinition } from '@carts/read-model';
+import { DATA_SOURCE, ensureActiveGeneration, liveGenerations, PostgresProjectionSink, PROJECTIONS, type LiveGeneration, type ProjectionDefinition } from '@carts/read-model';
 import { DEFAULT_BACKOFF, ProjectionRunner, type Backoff } from './projection-runner';
 
 const RECONCILE_INTERVAL_MS = 1000;
@@ -49,7 +49,7 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
     @Optional() @Inject(PROJECTOR_COMPOSITION) private readonly composition: ProjectorComposition = {}) {
     this.kafka = createKafka(config.kafka, `projector-${process.pid}`);
     this.admin = new LogAdmin(this.kafka);
-    this.projections = composition.projections ?? createProjections(config.projections.faults);
+    this.projections = composition.projections ?? PROJECTIONS;
   }
 
   get isRunning(): boolean {
@@ -81,8 +81,6 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
-    const { faults } = this.config.projections;
-    if (faults.wrongTotals || faults.failOnSku) this.logger.warn(`TEST-ONLY projection faults are ON: ${JSON.stringify(faults)}`);
     for (const projection of this.projections) await ensureActiveGeneration(this.ds, projection);
     await this.reconcile();
     this.timer = setInterval(() => {

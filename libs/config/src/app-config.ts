@@ -56,11 +56,6 @@ export interface ProjectionsConfig {
   readonly maxBatch: number;
   /** Partitions of one projection written concurrently by one projector instance. */
   readonly partitionConcurrency: number;
-  /**
-   * TEST-ONLY defects, so tests can prove that a rebuild repairs a buggy read model and that a
-   * failing handler parks its events. The projector logs a warning when any is on.
-   */
-  readonly faults: { readonly wrongTotals: boolean; readonly failOnSku?: string };
 }
 
 export interface AppConfig {
@@ -128,7 +123,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sessionTimeoutMs: int(env, 'PROJECTOR_SESSION_TIMEOUT_MS', 10_000, 1_000, 300_000),
       maxBatch: int(env, 'PROJECTOR_MAX_BATCH', 5000, 1, 50_000),
       partitionConcurrency: int(env, 'PROJECTOR_PARTITION_CONCURRENCY', 6, 1, 64),
-      faults: { wrongTotals: bool(env, 'PROJECTION_BUG_WRONG_TOTALS', false), failOnSku: optionalStr(env, 'PROJECTION_FAIL_ON_SKU') },
     },
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
   };
@@ -154,5 +148,4 @@ export const CONFIG_VARIABLES = [
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
-  'PROJECTION_BUG_WRONG_TOTALS', 'PROJECTION_FAIL_ON_SKU',
 ] as const;

@@ -6,3 +6,4 @@ export * from './cart-session-generator';
 export * from './isolated-env';
 export * from './cartctl-process';
 export * from './read-model-snapshot';
+export * from './buggy-projections';

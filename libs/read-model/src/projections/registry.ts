@@ -1,17 +1,13 @@
-import type { ProjectionDefinition, ProjectionFaults } from '../projection';
+import type { ProjectionDefinition } from '../projection';
 import { createCartDetailsProjection } from './cart-details/cart-details.projection';
 import { createCustomerCartsProjection } from './customer-carts/customer-carts.projection';
 import { createProductActivityProjection } from './product-activity/product-activity.projection';
 
 /**
  * Every read model the projector keeps; each has its own consumer group, offsets and tables, so
- * one failing or rebuilding projection never holds up another. `faults` is for tests only.
+ * one failing or rebuilding projection never holds up another.
  */
-export function createProjections(faults: ProjectionFaults = {}): readonly ProjectionDefinition[] {
-  return [createCartDetailsProjection(faults), createCustomerCartsProjection(), createProductActivityProjection()];
-}
-
-export const PROJECTIONS: readonly ProjectionDefinition[] = createProjections();
+export const PROJECTIONS: readonly ProjectionDefinition[] = [createCartDetailsProjection(), createCustomerCartsProjection(), createProductActivityProjection()];
 
 export function projectionNamed(name: string, projections: readonly ProjectionDefinition[] = PROJECTIONS): ProjectionDefinition {
   const found = projections.find((p) => p.name === name);

@@ -14,8 +14,6 @@ export interface CartDetailsRow {
   readonly updatedAt: string;
 }
 
-export type Totals = (lines: readonly CartLine[]) => { itemCount: number; total: number };
-
 const stateOf = (row: CartDetailsRow | null): CartState =>
   row ? { status: row.status, customerId: row.customerId, currency: row.currency, lines: row.lines } : initialState;
 
@@ -23,10 +21,9 @@ const stateOf = (row: CartDetailsRow | null): CartState =>
  * Pure fold of one cart's events into its details row. The cart is folded with the domain's own
  * `evolve`, so the view means exactly what the write side meant. Never throws: an event at or
  * below the row's version is a redelivery and changes nothing; one that no longer applies is
- * ignored (but still moves the version, so read-your-writes sees it). `totals` is a parameter only
- * so a test can ship a deliberately wrong projection (see ProjectionFaults).
+ * ignored (but still moves the version, so read-your-writes sees it).
  */
-export function evolveCartDetails(row: CartDetailsRow | null, e: EventEnvelope, totals: Totals = cartTotals): CartDetailsRow | null {
+export function evolveCartDetails(row: CartDetailsRow | null, e: EventEnvelope): CartDetailsRow | null {
   if (row && e.version <= row.version) return row;
   const state = evolve(stateOf(row), toDomainEvent(e));
   if (state.status === 'none') return row;
@@ -36,7 +33,7 @@ export function evolveCartDetails(row: CartDetailsRow | null, e: EventEnvelope, 
     status: state.status,
     currency: state.currency,
     lines: state.lines,
-    ...totals(state.lines),
+    ...cartTotals(state.lines),
     version: e.version,
     createdAt: row?.createdAt ?? e.occurredAt,
     updatedAt: e.occurredAt,
