@@ -1,4 +1,5 @@
 import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
+import { decodeWriterProgress, laterProgress, readPartitionsToEnd } from '@carts/event-log';
 import { projectionStatuses, type ProjectionStatus } from '@carts/read-model';
 import { parseArgs } from '../args';
 import { CommandFailed, type CliContext } from '../context';
@@ -29,11 +30,30 @@ export interface WriteSideStatus {
   readonly state: string;
   readonly members: { readonly member: string; readonly partitions: readonly number[] }[];
   /**
-   * Per partition of cart-commands: commands not yet processed (log end − the group's committed
-   * offset, committed about once a second). `null`: no offset committed yet; `diverged`: the
-   * committed offset is beyond the log's end (another log, a recreated topic) — never shown as 0.
+   * Per partition of cart-commands: commands not yet processed — log end − the writer's position,
+   * its progress record in `cart-writer-progress` (the group's committed offset is only a hint,
+   * committed at most once a second while commands flow). `null`: nothing processed yet;
+   * `diverged`: the position is beyond the log's end (another log, a recreated topic) — never 0.
    */
   readonly lag: { readonly partition: number; readonly lag: number | null; readonly diverged: boolean }[];
+}
+
+/**
+ * Each partition's last progress record: the topic is compacted to one key, and the records at
+ * its tail are that key's latest (and transaction markers), so reading the last few suffices.
+ */
+async function writerProgress(ctx: CliContext): Promise<Map<number, bigint>> {
+  const topic = topicNames(ctx.config.kafka.topicPrefix).writerProgress;
+  const ends = await ctx.admin().endOffsets(topic);
+  const progress = new Map<number, bigint>();
+  const specs = [...ends].map(([partition, end]) => ({ topic, partition, fromOffset: (end > 16n ? end - 16n : 0n).toString() }));
+  await readPartitionsToEnd(ctx.kafka, specs, (records) => {
+    for (const r of records) {
+      const next = laterProgress(progress.get(r.partition) ?? null, decodeWriterProgress(r.value));
+      if (next !== null) progress.set(r.partition, next);
+    }
+  });
+  return progress;
 }
 
 /** The write side as Kafka sees it: the processor group's members and their partitions, its lag. */
@@ -41,11 +61,11 @@ async function writeSide(ctx: CliContext): Promise<WriteSideStatus> {
   const admin = ctx.admin();
   const commands = topicNames(ctx.config.kafka.topicPrefix).commands;
   const group = CONSUMER_GROUPS.commandProcessor(ctx.config.kafka.topicPrefix);
-  const [broker, description, ends, committed] = await Promise.all([
-    admin.cluster(), admin.describeGroup(group, commands), admin.endOffsets(commands), admin.committedOffsets(group, commands),
+  const [broker, description, ends, committed, progress] = await Promise.all([
+    admin.cluster(), admin.describeGroup(group, commands), admin.endOffsets(commands), admin.committedOffsets(group, commands), writerProgress(ctx),
   ]);
   const lag = [...ends].sort(([a], [b]) => a - b).map(([partition, end]) => {
-    const at = committed.get(partition);
+    const at = laterProgress(progress.get(partition) ?? null, committed.get(partition) ?? null) ?? undefined;
     return { partition, lag: at === undefined ? null : Number(end > at ? end - at : 0n), diverged: at !== undefined && at > end };
   });
   return { broker, group, state: description.state, members: description.members.map((m) => ({ member: `${m.clientId}@${m.host}`, partitions: m.partitions })), lag };
@@ -58,7 +78,7 @@ function printWriteSide(ctx: CliContext, w: WriteSideStatus): void {
   ctx.out.line(`  lag on cart-commands: ${w.lag.map((l) => `p${l.partition}=${l.diverged ? 'DIVERGED' : l.lag ?? '?'}`).join(' ')}`);
   const diverged = w.lag.filter((l) => l.diverged).map((l) => `p${l.partition}`);
   if (diverged.length) ctx.out.line(`  ${diverged.join(' ')}: the committed offset is beyond the log's end (another log, or a recreated topic); the writers resume from their own progress records`);
-  if (w.lag.some((l) => l.lag === null)) ctx.out.line('  ?: no offset committed yet (no command processed on that partition)');
+  if (w.lag.some((l) => l.lag === null)) ctx.out.line('  ?: no command processed on that partition yet');
 }
 
 /** `cartctl status`: the broker, the write side, and the same data as GET /projections, from PostgreSQL and Kafka directly. */
