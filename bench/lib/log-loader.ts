@@ -1,6 +1,22 @@
+import { encodeEvent, type EventEnvelope } from '@carts/contracts';
 import type { Kafka } from '@carts/event-log';
 import { LogAdmin } from '@carts/event-log';
-import { CartStream } from './cart-stream';
+import { BENCH_MIX, CartSessionGenerator } from '@carts/testing';
+
+export interface EncodedEvent {
+  readonly key: string;
+  readonly value: Buffer;
+}
+
+/**
+ * The bench's cart traffic: the tests' session generator with longer sessions (~12 events per
+ * cart), 2,000 carts in progress at once, and fresh ids on every load (the mix comes from the seed).
+ */
+export function benchCartStream(seed = 42): CartSessionGenerator {
+  return new CartSessionGenerator({ seed, mix: BENCH_MIX, concurrentSessions: 2000, customers: 20_000, skus: 500, ids: 'random' });
+}
+
+export const encodeForKafka = (events: readonly EventEnvelope[]): EncodedEvent[] => events.map((e) => ({ key: e.cartId, value: encodeEvent(e) }));
 
 export interface LoadedLog {
   /** Records in the topic afterwards (offsets summed over partitions, transaction markers included). */
@@ -30,7 +46,7 @@ export async function logSize(kafka: Kafka, topic: string): Promise<number> {
  */
 export async function loadLog(kafka: Kafka, topic: string, target: number, log: (line: string) => void): Promise<LoadedLog> {
   const before = await logSize(kafka, topic);
-  const stream = new CartStream();
+  const stream = benchCartStream();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const started = Date.now();
@@ -39,7 +55,7 @@ export async function loadLog(kafka: Kafka, topic: string, target: number, log: 
   try {
     let sending: Promise<unknown> = Promise.resolve();
     while (before + written < target) {
-      const chunk = stream.next(Math.min(CHUNK, target - before - written));
+      const chunk = encodeForKafka(stream.next(Math.min(CHUNK, target - before - written)));
       await sending;
       sending = producer.send({ topic, acks: -1, messages: chunk });
       written += chunk.length;

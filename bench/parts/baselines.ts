@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Kafka } from '@carts/event-log';
 import type { BenchEnv } from '../lib/bench-env';
-import { CartStream, type EncodedEvent } from '../lib/cart-stream';
+import { benchCartStream, encodeForKafka, type EncodedEvent } from '../lib/log-loader';
 import { perSecond } from '../lib/stats';
 
 export interface BaselineResults {
@@ -23,7 +23,7 @@ export async function runBaselines(env: BenchEnv, messages: number, rows: number
   await admin.createTopics({ topics: [{ topic, numPartitions: env.config.kafka.partitions, replicationFactor: 1 }], waitForLeaders: true });
   await admin.disconnect();
   // Real envelopes from the same stream the rebuild uses: "our event size".
-  const sample = new CartStream(7).next(20_000);
+  const sample = encodeForKafka(benchCartStream(7).next(20_000));
   const eventBytes = Math.round(sample.reduce((s, e) => s + e.value.length, 0) / sample.length);
   const producer = await rawProducer(env.kafka, topic, sample, messages);
   const consumer = await rawConsumer(env.kafka, topic, `${env.config.kafka.topicPrefix}bench-raw-consumer`, messages);
