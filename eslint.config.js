@@ -52,7 +52,7 @@ module.exports = tseslint.config(
   mayImport('libs/config', [], [onlyEventLogSpeaksKafka, noDatabase]),
   mayImport('libs/event-log', ['contracts', 'config'], [noDatabase, noFramework]),
   mayImport('libs/read-model', ['domain', 'contracts', 'config'], [onlyEventLogSpeaksKafka], ['event-log']),
-  mayImport('libs/http-kit', [], [onlyEventLogSpeaksKafka, noDatabase]),
+  mayImport('libs/http-kit', ['config'], [onlyEventLogSpeaksKafka, noDatabase]),
   mayImport('libs/infra', ['event-log'], [onlyEventLogSpeaksKafka, noFramework]),
   ...['command-service', 'projector', 'query-service', 'cartctl'].map((app) =>
     mayImport(`apps/${app}`, LIBS.filter((lib) => lib !== 'testing'), [onlyEventLogSpeaksKafka])),

@@ -15,7 +15,12 @@ const transform = {
   ],
 };
 
-const common = { rootDir: __dirname, moduleNameMapper, transform, testEnvironment: 'node' };
+// jose is ESM-only: Node 20.19+ requires it natively, Jest's CommonJS runtime does not, so Jest
+// compiles it to CommonJS with the same swc (and only it: every other package is left alone).
+transform['node_modules/jose/.+\\.js$'] = ['@swc/jest', { jsc: { target: jsc.target }, module: { type: 'commonjs' } }];
+const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
+
+const common = { rootDir: __dirname, moduleNameMapper, transform, transformIgnorePatterns, testEnvironment: 'node' };
 
 module.exports = {
   testTimeout: 120000,

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './index';
+import { ConfigError, loadConfig, requireAuth } from './index';
 
 describe('loadConfig', () => {
   it('defaults to the local stack', () => {
@@ -37,5 +37,24 @@ describe('loadConfig', () => {
     expect(loadConfig({}).http.queryPublicUrl).toBe('http://127.0.0.1:3001');
     expect(loadConfig({ QUERY_SERVICE_PORT: '8081' }).http.queryPublicUrl).toBe('http://127.0.0.1:8081');
     expect(loadConfig({ QUERY_SERVICE_PUBLIC_URL: 'https://api.example.com/shop/' }).http.queryPublicUrl).toBe('https://api.example.com/shop');
+  });
+});
+
+describe('token settings', () => {
+  const base = { AUTH_ISSUER: 'https://id.example', AUTH_AUDIENCE: 'carts', AUTH_JWKS_URL: 'https://id.example/.well-known/jwks.json' };
+
+  it('are optional for the projector and cartctl, required by the HTTP services, with one line naming what to set', () => {
+    expect(loadConfig({}).auth).toBeUndefined();
+    expect(() => requireAuth(loadConfig({}).auth)).toThrow(/AUTH_ISSUER: expected a value .*AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE/);
+  });
+
+  it('pin issuer, audience and algorithms, with keys from a JWKS URL or a key file (exactly one)', () => {
+    expect(loadConfig(base).auth).toEqual({ issuer: base.AUTH_ISSUER, audience: 'carts', jwksUrl: base.AUTH_JWKS_URL, publicKeyFile: undefined, algorithms: ['RS256', 'ES256'], rolesClaim: 'roles', clockToleranceSeconds: 5 });
+    expect(() => loadConfig({ ...base, AUTH_AUDIENCE: '' })).toThrow(/AUTH_AUDIENCE/);
+    expect(() => loadConfig({ ...base, AUTH_PUBLIC_KEY_FILE: '/k.pem' })).toThrow(/exactly one of AUTH_JWKS_URL and AUTH_PUBLIC_KEY_FILE/);
+    expect(() => loadConfig({ ...base, AUTH_JWKS_URL: 'ftp://x' })).toThrow(/AUTH_JWKS_URL/);
+    expect(() => loadConfig({ ...base, AUTH_ALGORITHMS: 'none' })).toThrow(/AUTH_ALGORITHMS/);
+    expect(() => loadConfig({ ...base, AUTH_ALGORITHMS: 'HS256' })).toThrow(/AUTH_ALGORITHMS/);
+    expect(loadConfig({ ...base, AUTH_ALGORITHMS: 'EdDSA' }).auth?.algorithms).toEqual(['EdDSA']);
   });
 });

@@ -1,3 +1,4 @@
+import { loadAuth, loadRateLimit, requireAuth, AUTH_VARIABLES, type AuthConfig, type RateLimitConfig } from './auth-config';
 import { Env, bool, hostPortList, httpBaseUrl, int, oneOf, optionalStr, postgresUrl, str, topicPrefix, ConfigError } from './env-parsers';
 
 /**
@@ -64,6 +65,9 @@ export interface AppConfig {
   readonly http: HttpConfig;
   readonly commands: CommandsConfig;
   readonly projections: ProjectionsConfig;
+  /** Bearer-token verification; required by the command and query services (`requireAuth`). */
+  readonly auth?: AuthConfig;
+  readonly rateLimit: RateLimitConfig;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -124,14 +128,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxBatch: int(env, 'PROJECTOR_MAX_BATCH', 5000, 1, 50_000),
       partitionConcurrency: int(env, 'PROJECTOR_PARTITION_CONCURRENCY', 6, 1, 64),
     },
+    auth: loadAuth(env),
+    rateLimit: loadRateLimit(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
   };
 }
 
 /** Boot helper: print one line naming the variable and exit, instead of a stack trace. */
-export function loadConfigOrExit(env: Env = process.env): AppConfig {
+export function loadConfigOrExit(env: Env = process.env, needs: { readonly auth?: boolean } = {}): AppConfig {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    if (needs.auth) requireAuth(config.auth);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`);
@@ -148,4 +156,5 @@ export const CONFIG_VARIABLES = [
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
+  ...AUTH_VARIABLES,
 ] as const;

@@ -5,3 +5,5 @@ export * from './health';
 export * from './bootstrap';
 export * from './metrics';
 export * from './problem-docs';
+export * from './auth';
+export * from './rate-limit';

@@ -18,6 +18,9 @@ export const ProblemType = {
   notModified: `${PROBLEM_BASE}not-modified`,
   unavailable: `${PROBLEM_BASE}service-unavailable`,
   methodNotAllowed: `${PROBLEM_BASE}method-not-allowed`,
+  unauthorized: `${PROBLEM_BASE}unauthorized`,
+  forbidden: `${PROBLEM_BASE}forbidden`,
+  tooManyRequests: `${PROBLEM_BASE}too-many-requests`,
   internal: `${PROBLEM_BASE}internal-error`,
 } as const;
 

@@ -14,3 +14,4 @@ export {
   startEmbeddedPostgres,
 } from './postgres';
 export type { EmbeddedPostgresHandle, EmbeddedPostgresOptions, ResolvedDatabase } from './postgres';
+export * from './dev-auth';

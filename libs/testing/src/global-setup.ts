@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { ensureKafkaBroker, ensureDatabase, isPostgresReachable, parseDatabaseUrl, startEmbeddedPostgres, DEFAULT_DATABASE_URL } from '@carts/infra';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { devAuthEnv, ensureDevSigningKey, ensureKafkaBroker, ensureDatabase, isPostgresReachable, parseDatabaseUrl, startEmbeddedPostgres, DEFAULT_DATABASE_URL } from '@carts/infra';
 import { migrate } from '@carts/read-model';
 import { TEST_STATE, type TestInfra } from './test-infra';
 
@@ -35,6 +38,12 @@ export default async function globalSetup(): Promise<void> {
   process.env.KAFKA_TOPIC_PREFIX = `${run}.`;
   process.env.CART_PARTITIONS = process.env.CART_PARTITIONS ?? '6';
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
+  // The run's own token signing key: every service a test starts verifies tokens made with it
+  // (libs/testing/src/tokens.ts), as the local stack's services do with `.local/auth`.
+  const keyDir = mkdtempSync(join(tmpdir(), `carts-test-auth-${run}-`));
+  infra.stops.push(async () => rmSync(keyDir, { recursive: true, force: true }));
+  const keys = ensureDevSigningKey(keyDir);
+  Object.assign(process.env, devAuthEnv(keys), { TEST_AUTH_SIGNING_KEY_FILE: keys.privateKeyFile });
   (globalThis as Record<symbol, unknown>)[TEST_STATE] = infra;
   log(`run ${run}: kafka ${process.env.KAFKA_BROKERS}, database ${database}`);
 }
