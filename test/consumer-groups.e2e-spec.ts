@@ -1,4 +1,4 @@
-import { http, isolatedEnv, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { as, http, isolatedEnv, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
 
 /**
  * What `kafka-consumer-groups --list` shows after services and cartctl came and went: every
@@ -32,7 +32,7 @@ describe('consumer groups left behind', () => {
     const services = await Promise.all([
       ServiceProcess.start('command-service', env.env), ServiceProcess.start('command-service', env.env), ServiceProcess.start('projector', env.env),
     ]);
-    const created = await http<{ cartId: string }>('POST', `${services[0].url}/carts`, { customerId: 'groups-1' });
+    const created = await http<{ cartId: string }>('POST', `${services[0].url}/carts`, { customerId: 'groups-1' }, await as.customer('groups-1'));
     expect(created.status).toBe(201);
     await env.caughtUp();
     const events = await runCartctl(['events', created.body.cartId], env.env);

@@ -1,4 +1,4 @@
-import { http, isolatedEnv, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
+import { as, http, isolatedEnv, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const parsePrometheus = require('parse-prometheus-text-format') as (text: string) => MetricFamily[];
 
@@ -67,10 +67,10 @@ describe('GET /metrics on every service', () => {
 
   it('times every request by route template and status code', async () => {
     const [command, , query] = services;
-    const created = await http<{ cartId: string }>('POST', `${command.url}/carts`, { customerId: 'metrics-1' });
+    const created = await http<{ cartId: string }>('POST', `${command.url}/carts`, { customerId: 'metrics-1' }, await as.customer('metrics-1'));
     expect(created.status).toBe(201);
-    expect((await http('POST', `${command.url}/carts/${created.body.cartId}/items`, { sku: 'x' })).status).toBe(400);
-    await waitFor(() => http('GET', `${query.url}/carts/${created.body.cartId}?minVersion=1`), (r) => r.status === 200, { what: 'the cart in the read model' });
+    expect((await http('POST', `${command.url}/carts/${created.body.cartId}/items`, { sku: 'x' }, await as.customer('metrics-1'))).status).toBe(400);
+    await waitFor(async () => http('GET', `${query.url}/carts/${created.body.cartId}?minVersion=1`, undefined, await as.customer('metrics-1')), (r) => r.status === 200, { what: 'the cart in the read model' });
 
     expect(family(await scrape(command), 'http_request_duration_seconds')?.type).toBe('HISTOGRAM');
     const writes = await histogramCounts(command, 'http_request_duration_seconds');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { as, isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
 import { OpenApiChecker, type OpenApiDocument } from './support/openapi-checker';
 
 const json = { 'content-type': 'application/json' };
@@ -27,8 +27,10 @@ describe('OpenAPI documents match the real responses', () => {
     mismatches.push(...checker.check({ method, path: template, status: response.status, headers: response.headers, text }));
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   }
-  const cmd = (method: string, template: string, path: string, init?: { body?: string; headers?: Record<string, string> }) => call(commands, command.url, method, template, path, init);
-  const get = (template: string, path: string, headers?: Record<string, string>) => call(queries, query.url, 'GET', template, path, { headers });
+  const cmd = async (method: string, template: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) =>
+    call(commands, command.url, method, template, path, { ...init, headers: { ...(await as.customer('c-openapi')), ...init.headers } });
+  const get = async (template: string, path: string, headers?: Record<string, string>) =>
+    call(queries, query.url, 'GET', template, path, { headers: { ...(await as.operator()), ...headers } });
 
   beforeAll(async () => {
     stack = await isolatedEnv('openapi');
@@ -80,11 +82,12 @@ describe('OpenAPI documents match the real responses', () => {
   });
 
   it('the query service: every declared response of every cart, customer and product endpoint, seen for real', async () => {
-    const created = await fetch(`${command.url}/carts`, { method: 'POST', body: JSON.stringify({ customerId: 'c-query' }), headers: json });
+    const customer = await as.customer('c-query');
+    const created = await fetch(`${command.url}/carts`, { method: 'POST', body: JSON.stringify({ customerId: 'c-query' }), headers: { ...json, ...customer } });
     const { cartId } = (await created.json()) as { cartId: string };
-    await fetch(`${command.url}/carts/${cartId}/items`, { method: 'POST', body: JSON.stringify(ITEM), headers: json });
-    await fetch(`${command.url}/carts/${cartId}/checkout`, { method: 'POST' });
-    for (let i = 0; i < 2; i++) await fetch(`${command.url}/carts`, { method: 'POST', body: JSON.stringify({ customerId: 'c-query' }), headers: json });
+    await fetch(`${command.url}/carts/${cartId}/items`, { method: 'POST', body: JSON.stringify(ITEM), headers: { ...json, ...customer } });
+    await fetch(`${command.url}/carts/${cartId}/checkout`, { method: 'POST', headers: customer });
+    for (let i = 0; i < 2; i++) await fetch(`${command.url}/carts`, { method: 'POST', body: JSON.stringify({ customerId: 'c-query' }), headers: { ...json, ...customer } });
     await stack.caughtUp();
 
     const cart = await get('/carts/{cartId}', `/carts/${cartId}?minVersion=3`);
@@ -99,6 +102,9 @@ describe('OpenAPI documents match the real responses', () => {
     const last = await get('/customers/{customerId}/carts', `/customers/c-query/carts?limit=2&cursor=${first.body.nextCursor}`);
     expect([last.status, last.body.items.length, last.body.nextCursor]).toEqual([200, 1, null]);
     expect((await get('/customers/{customerId}/carts', '/customers/c-query/carts?limit=0')).status).toBe(400);
+    expect((await get('/customers/{customerId}/carts', '/customers/c-query/carts', await as.customer('c-other'))).status).toBe(403);
+    const mine = await get('/me/carts', '/me/carts', customer);
+    expect([mine.status, mine.body.items.length]).toEqual([200, 3]);
 
     const top = await get('/products/top', '/products/top?by=revenue&currency=EUR');
     expect([top.status, top.body.items[0]?.sku]).toEqual([200, 'mug']);

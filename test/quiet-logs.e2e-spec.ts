@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { http, isolatedEnv, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
+import { as, http, isolatedEnv, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
 
 /**
  * What an operator reads after a normal start, a few requests and a clean Ctrl-C: no ERROR
@@ -26,11 +26,11 @@ describe('logs of a normal start and stop', () => {
       ServiceProcess.start('command-service', env.env), ServiceProcess.start('projector', env.env), ServiceProcess.start('query-service', env.env),
     ])));
     const [command, , query] = services;
-    const created = await http<{ cartId: string }>('POST', `${command.url}/carts`, { customerId: 'quiet-1' }, { 'x-correlation-id': 'quiet-logs-1' });
+    const created = await http<{ cartId: string }>('POST', `${command.url}/carts`, { customerId: 'quiet-1' }, { 'x-correlation-id': 'quiet-logs-1', ...(await as.customer('quiet-1')) });
     expect(created.status).toBe(201);
-    const read = await waitFor(() => http('GET', `${query.url}/carts/${created.body.cartId}?minVersion=1`), (r) => r.status === 200, { what: 'the cart in the read model' });
+    const read = await waitFor(async () => http('GET', `${query.url}/carts/${created.body.cartId}?minVersion=1`, undefined, await as.customer('quiet-1')), (r) => r.status === 200, { what: 'the cart in the read model' });
     expect(read.status).toBe(200);
-    expect((await http('POST', `${command.url}/carts`, '{not json')).status).toBe(400);
+    expect((await http('POST', `${command.url}/carts`, '{not json', await as.customer('quiet-1'))).status).toBe(400);
 
     // Ctrl-C reaches every process of the terminal's group as SIGINT.
     await Promise.all(services.map(async (s) => {

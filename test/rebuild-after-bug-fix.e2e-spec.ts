@@ -1,7 +1,7 @@
 import { decodeEvent, type EventEnvelope } from '@carts/contracts';
 import { readPartitionsToEnd } from '@carts/event-log';
 import { evolveCartDetails, PROJECTIONS, type CartDetailsRow } from '@carts/read-model';
-import { cartDetailsWithWrongTotals, generateCartEvents, http, isolatedEnv, projectionsWith, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
+import { as, cartDetailsWithWrongTotals, generateCartEvents, http, isolatedEnv, projectionsWith, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
 import { startProjectorInProcess, type InProcessProjector } from '../apps/projector/test/in-process-projector';
 
 interface CartBody { cartId: string; total: number; version: number; items: { quantity: number; unitPrice: number }[] }
@@ -35,16 +35,16 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
   });
 
   async function shopThroughTheApi(customerId: string): Promise<string> {
-    const created = await http<{ cartId: string; version: number }>('POST', `${commands.url}/carts`, { customerId });
+    const created = await http<{ cartId: string; version: number }>('POST', `${commands.url}/carts`, { customerId }, await as.customer(customerId));
     expect(created.status).toBe(201);
     const { cartId } = created.body;
-    const cmd = (method: string, path: string, body?: unknown) => http<{ version: number }>(method, `${commands.url}/carts/${cartId}${path}`, body);
+    const cmd = async (method: string, path: string, body?: unknown) => http<{ version: number }>(method, `${commands.url}/carts/${cartId}${path}`, body, await as.customer(customerId));
     expect((await cmd('POST', '/items', { sku: 'MUG', name: 'Blue mug', quantity: 3, unitPrice: 1250, currency: 'EUR' })).status).toBe(200);
     expect((await cmd('POST', '/items', { sku: 'TEA', name: 'Green tea', quantity: 2, unitPrice: 399, currency: 'EUR' })).status).toBe(200);
     const changed = await cmd('PATCH', '/items/MUG', { quantity: 5 });
     expect(changed.status).toBe(200);
     // Read-your-writes: the version the command returned, from the read model.
-    const view = await http<CartBody>('GET', `${query.url}/carts/${cartId}?minVersion=${changed.body.version}&waitMs=10000`);
+    const view = await http<CartBody>('GET', `${query.url}/carts/${cartId}?minVersion=${changed.body.version}&waitMs=10000`, undefined, await as.customer(customerId));
     expect(view.status).toBe(200);
     expect(view.body.version).toBe(changed.body.version);
     return cartId;
@@ -57,7 +57,7 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
     let running = true;
     const one = async (path: string, check?: (body: CartBody) => void) => {
       requests++;
-      const response = await http<CartBody>('GET', `${query.url}${path}`).catch((e) => ({ status: 0, body: String(e) as unknown as CartBody }));
+      const response = await http<CartBody>('GET', `${query.url}${path}`, undefined, await as.operator()).catch((e) => ({ status: 0, body: String(e) as unknown as CartBody }));
       if (response.status !== 200) failures.push(`${path} -> ${response.status} ${JSON.stringify(response.body)}`);
       else check?.(response.body);
     };
@@ -82,7 +82,7 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
     const generated = generateCartEvents({ seed: 1234, events: 15_000 });
     await stack.appendEvents(generated);
     await stack.caughtUp();
-    const before = await http<CartBody>('GET', `${query.url}/carts/${viaApi[0]}`);
+    const before = await http<CartBody>('GET', `${query.url}/carts/${viaApi[0]}`, undefined, await as.operator());
     expect(before.body.total).toBe(buggyTotal(before.body));
     expect(before.body.total).not.toBe(correctTotal(before.body));
 
@@ -125,7 +125,7 @@ describe('rebuilding a read model after a bug fix, with no downtime', () => {
     }));
     expect(rows.length).toBe(cartIds.length);
     expect(new Map(rows.map((r) => [r.cartId, r]))).toEqual(expected);
-    const after = await http<CartBody>('GET', `${query.url}/carts/${viaApi[0]}`);
+    const after = await http<CartBody>('GET', `${query.url}/carts/${viaApi[0]}`, undefined, await as.operator());
     expect(after.body.total).toBe(5 * 1250 + 2 * 399);
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 import { loadConfig } from '@carts/config';
 import { topicNames, decodeEvent } from '@carts/contracts';
 import { createKafka, partitionForKey, readPartitionsToEnd, type LogRecord } from '@carts/event-log';
-import { http, ServiceProcess, waitFor } from '@carts/testing';
+import { as, http, ServiceProcess, waitFor } from '@carts/testing';
 
 /**
  * The thin path through everything: HTTP command → event in Kafka → projector → PostgreSQL →
@@ -23,7 +23,7 @@ describe('walking skeleton', () => {
   });
 
   it('creates a cart, appends CartCreated keyed by cart id, and serves it from the read model', async () => {
-    const created = await http<{ cartId: string; version: number }>('POST', `${command.url}/carts`, { customerId: 'c-1' });
+    const created = await http<{ cartId: string; version: number }>('POST', `${command.url}/carts`, { customerId: 'c-1' }, await as.customer('c-1'));
     expect(created.status).toBe(201);
     expect(created.body.version).toBe(1);
     expect(created.body.cartId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -45,7 +45,7 @@ describe('walking skeleton', () => {
     expect(Object.keys(JSON.parse(records[0].value!.toString())).sort()).toEqual(
       ['cartId', 'commandId', 'correlationId', 'data', 'eventId', 'occurredAt', 'schemaVersion', 'type', 'version'].sort());
 
-    const view = await waitFor(() => http<Record<string, unknown>>('GET', created.headers.get('location')!), (r) => r.status === 200 && r.body.version === 1, { what: 'cart version 1 in the read model' });
+    const view = await waitFor(async () => http<Record<string, unknown>>('GET', created.headers.get('location')!, undefined, await as.customer('c-1')), (r) => r.status === 200 && r.body.version === 1, { what: 'cart version 1 in the read model' });
     expect(view.body).toMatchObject({ cartId, customerId: 'c-1', status: 'open', items: [], itemCount: 0, total: 0, version: 1, currency: null });
     expect(view.headers.get('etag')).toBe('"1"');
   });

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { loadConfig, ConfigError } from '../libs/config/src';
 import { provisionTopics } from '../libs/event-log/src';
-import { ensureKafkaBroker, resolveDatabase } from '../libs/infra/src';
+import { devAuthEnv, ensureDevSigningKey, ensureKafkaBroker, resolveDatabase } from '../libs/infra/src';
 import { terminate } from '../libs/infra/src/processes';
 import { repoRoot } from '../libs/infra/src/repo-root';
 import { migrate } from '../libs/read-model/src';
@@ -82,6 +82,13 @@ async function main(): Promise<void> {
   if (database.embedded) stops.push(() => database.embedded!.stop());
   env.DATABASE_URL = database.url;
 
+  // Tokens: your identity provider when AUTH_* is set; else the local development key (made once
+  // under .local/auth; `npm run cartctl -- token` signs with it).
+  if (!env.AUTH_ISSUER?.trim() && !env.AUTH_JWKS_URL?.trim() && !env.AUTH_PUBLIC_KEY_FILE?.trim()) {
+    const keys = ensureDevSigningKey();
+    Object.assign(env, devAuthEnv(keys));
+    say('stack', `tokens: development key ${path.relative(ROOT, keys.publicKeyFile)} (npm run cartctl -- token --customer <id> | --operator)`);
+  }
   const config = loadConfig(env);
   const report = await provisionTopics(config.kafka);
   if (report.created.length) say('kafka', `created topics ${report.created.join(', ')}`);
@@ -108,7 +115,8 @@ async function main(): Promise<void> {
   say('stack', `  query service    ${urls.query}   (API docs ${urls.query}/docs)`);
   say('stack', `  projector health ${urls.projector}/health/ready`);
   say('stack', `  kafka ${env.KAFKA_BROKERS}   postgres ${database.url}`);
-  say('stack', `  try: curl -si -X POST ${urls.command}/carts -H 'content-type: application/json' -d '{"customerId":"c-1"}'`);
+  say('stack', `  try: TOKEN=$(npm run --silent cartctl -- token --customer c-1)`);
+  say('stack', `       curl -si -X POST ${urls.command}/carts -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{}'`);
   say('stack', 'Ctrl-C stops everything.');
 }
 

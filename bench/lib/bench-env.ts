@@ -1,8 +1,12 @@
 import { loadConfig, type AppConfig } from '@carts/config';
 import { topicNames, type TopicNames } from '@carts/contracts';
 import { createKafka, provisionTopics, type Kafka } from '@carts/event-log';
-import { dropDatabase, ensureDatabase, ensureKafkaBroker, parseDatabaseUrl, resolveDatabase } from '@carts/infra';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { devAuthEnv, dropDatabase, ensureDatabase, ensureDevSigningKey, ensureKafkaBroker, parseDatabaseUrl, resolveDatabase } from '@carts/infra';
 import { migrate } from '@carts/read-model';
+import { useSigningKey } from './carts-api';
 
 /**
  * One bench run's infrastructure: the project's broker (an existing one on 9092 is reused and left
@@ -39,7 +43,13 @@ export async function createBenchEnv(): Promise<BenchEnv> {
   const databaseUrl = parseDatabaseUrl(server.url).on(`carts_${run}`);
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl);
-  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: `${run}.`, DATABASE_URL: databaseUrl, CART_PARTITIONS: '6', LOG_LEVEL: 'log', HTTP_ACCESS_LOG: 'false' };
+  // The run's own token key: the services verify bearer tokens as in production (default rate
+  // limits too: the bench's 5,000 customers each stay far below them).
+  const keyDir = mkdtempSync(join(tmpdir(), `carts-bench-auth-`));
+  stops.push(async () => rmSync(keyDir, { recursive: true, force: true }));
+  const keys = ensureDevSigningKey(keyDir);
+  useSigningKey(keys.privateKeyFile);
+  const env = { KAFKA_BROKERS: brokers, KAFKA_TOPIC_PREFIX: `${run}.`, DATABASE_URL: databaseUrl, CART_PARTITIONS: '6', LOG_LEVEL: 'log', HTTP_ACCESS_LOG: 'false', ...devAuthEnv(keys) };
   const config = loadConfig({ ...process.env, ...env });
   await provisionTopics(config.kafka);
   const kafka = createKafka(config.kafka, run);

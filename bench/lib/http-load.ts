@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
+import { ownerAuthorizations } from './carts-api';
 
 export interface LoadSpec {
   readonly url: string;
@@ -7,6 +8,8 @@ export interface LoadSpec {
   readonly carts: readonly string[];
   readonly connections: number;
   readonly seconds: number;
+  /** Filled in by runHttpLoad: each cart's owner's Authorization header. */
+  readonly authorizations?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -32,7 +35,8 @@ export interface LoadResult {
 }
 
 /** Runs autocannon in a separate process (bench/lib/load-worker) and returns its summary. */
-export function runHttpLoad(spec: LoadSpec): Promise<LoadResult> {
+export async function runHttpLoad(spec: LoadSpec): Promise<LoadResult> {
+  const authorizations = await ownerAuthorizations(spec.carts);
   const child = fork(path.join(__dirname, 'load-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), (spec.seconds + 60) * 1000);
@@ -44,6 +48,6 @@ export function runHttpLoad(spec: LoadSpec): Promise<LoadResult> {
       clearTimeout(killer);
       reject(new Error(`load generator exited (${code ?? signal}) without a result`));
     });
-    child.send(spec);
+    child.send({ ...spec, authorizations });
   });
 }

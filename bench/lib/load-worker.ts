@@ -16,12 +16,19 @@ const SKUS = Array.from({ length: 40 }, (_, i) => `SKU-${String(i).padStart(4, '
 
 function setupFor(spec: LoadSpec): (request: RawRequest) => RawRequest {
   const carts = spec.carts;
+  const auth = spec.authorizations ?? {};
   const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)];
-  if (spec.kind === 'get-cart') return (request) => ({ ...request, method: 'GET', path: `/carts/${pick(carts)}` });
+  if (spec.kind === 'get-cart') {
+    return (request) => {
+      const cartId = pick(carts);
+      return { ...request, method: 'GET', path: `/carts/${cartId}`, headers: { authorization: auth[cartId] } };
+    };
+  }
   return (request) => {
     const n = Math.floor(Math.random() * SKUS.length);
+    const cartId = pick(carts);
     const body = JSON.stringify({ sku: SKUS[n], name: `Product ${n}`, quantity: 1, unitPrice: 199 + n * 37, currency: 'EUR' });
-    return { ...request, method: 'POST', path: `/carts/${pick(carts)}/items`, headers: { 'content-type': 'application/json' }, body };
+    return { ...request, method: 'POST', path: `/carts/${cartId}/items`, headers: { 'content-type': 'application/json', authorization: auth[cartId] }, body };
   };
 }
 

@@ -5,12 +5,13 @@ import { dlq, dlqUsage } from './commands/dlq.command';
 import { events, eventsUsage } from './commands/events.command';
 import { rebuild, rebuildUsage } from './commands/rebuild.command';
 import { status, statusUsage } from './commands/status.command';
+import { token, tokenUsage } from './commands/token.command';
 
 type Command = (ctx: CliContext, argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = { status, rebuild, events, dlq };
 
-const USAGE = ['usage: npm run cartctl -- <command>', '', ...[statusUsage, rebuildUsage, eventsUsage, ...dlqUsage].map((u) => `  ${u}`), '',
+const USAGE = ['usage: npm run cartctl -- <command>', '', ...[statusUsage, rebuildUsage, eventsUsage, ...dlqUsage, tokenUsage].map((u) => `  ${u}`), '',
   'Configuration comes from the same environment variables as the services (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, ...).'].join('\n');
 
 const output: Output = {
@@ -25,6 +26,15 @@ async function main(argv: string[]): Promise<number> {
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     output.line(USAGE);
     return name ? 0 : 2;
+  }
+  // Needs no broker or database: only the development key.
+  if (name === 'token') {
+    try {
+      return await token(rest, output);
+    } catch (error) {
+      output.note(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `cartctl token: ${(error as Error)?.message ?? error}`);
+      return error instanceof UsageError ? 2 : 1;
+    }
   }
   const command = COMMANDS[name];
   if (!command) {

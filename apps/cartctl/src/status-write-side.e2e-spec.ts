@@ -1,5 +1,5 @@
 import { partitionForKey } from '@carts/event-log';
-import { http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
+import { as, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
 import type { WriteSideStatus } from './commands/status.command';
 
 /** `cartctl status` shows the write side too: the broker, who owns which partition, the lag on cart-commands. */
@@ -34,7 +34,7 @@ describe('cartctl status: the write side', () => {
     // A command on every partition, so each has a committed offset to compare with its end.
     const covered = new Set<number>();
     for (let i = 0; covered.size < 6 && i < 300; i++) {
-      const created = await http<{ cartId: string }>('POST', `${services[i % 2].url}/carts`, { customerId: `status-${i}` });
+      const created = await http<{ cartId: string }>('POST', `${services[i % 2].url}/carts`, { customerId: `status-${i}` }, await as.customer(`status-${i}`));
       expect(created.status).toBe(201);
       covered.add(partitionForKey(created.body.cartId, 6));
     }

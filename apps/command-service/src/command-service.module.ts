@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
-import { ConfigModule, type AppConfig } from '@carts/config';
-import { HEALTH_CHECKS, HealthController, strictValidationPipe } from '@carts/http';
+import { ConfigModule, requireAuth, type AppConfig } from '@carts/config';
+import { AccessModule, HEALTH_CHECKS, HealthController, strictValidationPipe } from '@carts/http';
 import { CommandBus } from './bus/command-bus';
 import { CommandSender } from './carts/command-sender';
 import { AbandonController } from './carts/abandon/abandon.controller';
@@ -15,7 +15,7 @@ import { CommandProcessorService } from './processor/command-processor.service';
 
 export function commandServiceModule(config: AppConfig) {
   @Module({
-    imports: [ConfigModule.forRoot(config)],
+    imports: [ConfigModule.forRoot(config), AccessModule.forRoot(requireAuth(config.auth), config.rateLimit)],
     controllers: [
       HealthController, CreateCartController, AddItemController, ChangeItemQuantityController, RemoveItemController, CheckoutController, AbandonController,
     ],

@@ -7,14 +7,15 @@ import { createHttpApp, listen } from '@carts/http';
 import { commandServiceModule } from './command-service.module';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { auth: true });
   const logger = new Logger('CommandService');
   const report = await provisionTopics(config.kafka);
   if (report.created.length > 0) logger.log(`created topics ${report.created.join(', ')}`);
   report.warnings.forEach((w) => logger.warn(w));
   const app = await createHttpApp(commandServiceModule(config), { service: 'command-service', logLevel: config.logLevel, accessLog: config.http.accessLog });
   const document = SwaggerModule.createDocument(app, new DocumentBuilder()
-    .setTitle('Cart command service').setDescription('Cart commands; every success means the events are durably in cart-events').setVersion('1').build());
+    .setTitle('Cart command service').setDescription('Cart commands; every success means the events are durably in cart-events').setVersion('1')
+    .addBearerAuth().addSecurityRequirements('bearer').build());
   SwaggerModule.setup('docs', app, document);
   await listen(app, config.http.commandPort, config.http.host, 'CommandService');
 }

@@ -1,4 +1,4 @@
-import { ServiceProcess } from '@carts/testing';
+import { as, ServiceProcess } from '@carts/testing';
 import { CartApi, ITEM } from './support/cart-api';
 import { isolatedPrefix, provision, topicSize } from './support/event-log';
 import { writersSettled } from './support/invariants';
@@ -89,7 +89,7 @@ describe('bad input', () => {
   it.each(CASES)('$name → $status $type', async (c) => {
     const target = c.cart === undefined ? cartId : c.cart;
     const url = target === null ? `${service.url}/carts` : `${service.url}/carts/${encodeURIComponent(target)}${c.path ?? '/items'}`;
-    const headers: Record<string, string> = { ...(c.body === undefined ? {} : JSON_TYPE), ...c.headers };
+    const headers: Record<string, string> = { ...(await as.customer('c-1')), ...(c.body === undefined ? {} : JSON_TYPE), ...c.headers };
     if (headers['content-type'] === '') delete headers['content-type'];
     const response = await fetch(url, { method: c.method ?? 'POST', headers, body: c.body });
     const text = await response.text();

@@ -50,7 +50,7 @@ describe('kill -9 of one instance under load', () => {
     });
     const after = sent.filter((s) => s.at > killedAt);
     const takeover = cartsOfA.map((c) => after.find((s) => s.cartId === c && s.status === 200)?.at ?? Infinity);
-    report(`${TOTAL} commands: ${JSON.stringify(countBy(sent, (s) => s.status))}; failover (kill → first 2xx on every partition of the killed instance) ${Math.max(...takeover) - killedAt} ms`);
+    report(`${sent.length} commands: ${JSON.stringify(countBy(sent, (s) => s.status))}; failover (kill → first 2xx on every partition of the killed instance) ${Math.max(...takeover) - killedAt} ms`);
 
     // The survivor owns everything and serves every cart.
     await waitFor(() => writerGroup(PREFIX), (m) => m.length === 1 && m[0].partitions.length === partitions, { what: 'the survivor owning every partition' });
@@ -66,7 +66,10 @@ describe('kill -9 of one instance under load', () => {
     const events = await readAllEvents(PREFIX);
     expect(versionViolations(events)).toEqual([]);
     expect(acknowledgementViolations([...sent, ...final], events)).toEqual([]);
-    expect(sent.filter((s) => s.status === 200).length).toBeGreaterThan(TOTAL / 2);
+    // Most commands were acknowledged. Relative to what was sent: on a loaded machine the load's
+    // time limit may stop it before TOTAL, and that must not fail the test (the kill happened).
+    expect(killedAt).toBeGreaterThan(0);
+    expect(sent.filter((s) => s.status === 200).length).toBeGreaterThan(sent.length / 2);
     expect(takeover.every((t) => t < Infinity)).toBe(true);
   });
 });

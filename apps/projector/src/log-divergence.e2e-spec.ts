@@ -2,7 +2,7 @@ import { loadConfig } from '@carts/config';
 import { encodeEvent, topicNames } from '@carts/contracts';
 import { appendRawRecords, createKafka, provisionTopics } from '@carts/event-log';
 import type { ProjectionStatus } from '@carts/read-model';
-import { generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
+import { as, generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
 import type { EventEnvelope } from '@carts/contracts';
 
 type Ready = { status: string; reasons?: { projections?: string[] } };
@@ -23,7 +23,7 @@ describe('read models and the log they were built from', () => {
   let envB: Record<string, string>;
 
   const readiness = async () => (await http<Ready>('GET', `${projector!.url}/health/ready`));
-  const projections = async () => (await http<{ projections: ProjectionStatus[] }>('GET', `${query!.url}/projections`)).body.projections;
+  const projections = async () => (await http<{ projections: ProjectionStatus[] }>('GET', `${query!.url}/projections`, undefined, await as.operator())).body.projections;
   const appendTo = async (env: Record<string, string>, events: readonly EventEnvelope[]) => {
     const config = loadConfig({ ...process.env, ...env });
     await appendRawRecords(createKafka(config.kafka, 'test-diverge'), topicNames(config.kafka.topicPrefix).events, events.map((e) => ({ key: e.cartId, value: encodeEvent(e) })));
@@ -76,7 +76,7 @@ describe('read models and the log they were built from', () => {
     }
     await projector!.ready(30_000);
     const cart = second[second.length - 1];
-    const read = await http<{ version: number }>('GET', `${query!.url}/carts/${cart.cartId}?minVersion=${cart.version}&waitMs=5000`);
+    const read = await http<{ version: number }>('GET', `${query!.url}/carts/${cart.cartId}?minVersion=${cart.version}&waitMs=5000`, undefined, await as.operator());
     expect(read.status).toBe(200);
     expect(read.body.version).toBe(cart.version);
     expect((await projections()).map((p) => [p.name, p.state, p.activeGeneration, p.health?.state])).toEqual([
@@ -102,7 +102,7 @@ describe('read models and the log they were built from', () => {
     for (const name of ['customer-carts', 'product-activity']) expect((await runCartctl(['rebuild', name], envB)).code).toBe(0);
     await projector!.ready(30_000);
     const cart = few[few.length - 1];
-    expect((await http<{ version: number }>('GET', `${query!.url}/carts/${cart.cartId}?minVersion=${cart.version}&waitMs=5000`)).status).toBe(200);
+    expect((await http<{ version: number }>('GET', `${query!.url}/carts/${cart.cartId}?minVersion=${cart.version}&waitMs=5000`, undefined, await as.operator())).status).toBe(200);
     expect((await projections()).map((p) => [p.name, p.state, p.health?.state])).toEqual([
       ['cart-details', 'live', 'running'], ['customer-carts', 'live', 'running'], ['product-activity', 'live', 'running']]);
   });

@@ -3,7 +3,7 @@ import { envelope, encodeEvent, type EventEnvelope } from '@carts/contracts';
 import type { CartEvent } from '@carts/domain';
 import { appendRawRecords, type RawRecord } from '@carts/event-log';
 import { projectionNamed, PROJECTIONS, type DeadLetterView, type ProjectionStatus } from '@carts/read-model';
-import { failingOnSku, generateCartEvents, http, isolatedEnv, projectionsWith, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { as, failingOnSku, generateCartEvents, http, isolatedEnv, projectionsWith, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
 import { startProjectorInProcess } from '../test/in-process-projector';
 
 const at = (cartId: string, version: number) => ({
@@ -37,7 +37,7 @@ describe('poison records, unknown events and dead letters', () => {
     await stack?.dispose();
   });
 
-  const cart = (cartId: string) => http<{ version: number; customerId: string; items: { sku: string; quantity: number }[] }>('GET', `${query.url}/carts/${cartId}`);
+  const cart = async (cartId: string) => http<{ version: number; customerId: string; items: { sku: string; quantity: number }[] }>('GET', `${query.url}/carts/${cartId}`, undefined, await as.operator());
   const parked = async (projection?: string): Promise<DeadLetterView[]> => {
     const result = await runCartctl(['dlq', 'list', '--json', ...(projection ? ['--projection', projection] : [])], stack.env);
     expect(result.code).toBe(0);
@@ -64,7 +64,7 @@ describe('poison records, unknown events and dead letters', () => {
     expect((await cart(p)).body).toMatchObject({ version: 1, items: [] });
     expect((await cart(q)).body).toMatchObject({ version: 1 });
 
-    const statuses = (await http<{ projections: ProjectionStatus[] }>('GET', `${query.url}/projections`)).body.projections;
+    const statuses = (await http<{ projections: ProjectionStatus[] }>('GET', `${query.url}/projections`, undefined, await as.operator())).body.projections;
     expect(statuses.map((s) => [s.name, s.unknownSkipped, s.parked, s.lag])).toEqual([['cart-details', 1, 5, 0], ['customer-carts', 1, 5, 0], ['product-activity', 1, 5, 0]]);
     const letters = await parked('cart-details');
     const byCart = (rows: (string | null)[][]) => rows.map((x) => x.join(' | ')).sort();
@@ -95,7 +95,7 @@ describe('poison records, unknown events and dead letters', () => {
     expect((await parked()).map((d) => d.cartId)).not.toContain(p);
 
     await appendRawRecords(stack.kafka, stack.topic, [added(p, 3, 'SKU-C')]);
-    expect((await http('GET', `${query.url}/carts/${p}?minVersion=3&waitMs=10000`)).status).toBe(200);
+    expect((await http('GET', `${query.url}/carts/${p}?minVersion=3&waitMs=10000`, undefined, await as.operator())).status).toBe(200);
 
     // z's empty record is parked once in each of the three projections: one command skips it everywhere.
     const [zPoison] = (await parked('cart-details')).filter((d) => d.cartId === z);

@@ -3,7 +3,7 @@ import { loadConfig } from '@carts/config';
 import type { ProjectionSink } from '@carts/event-log';
 import { createHttpApp } from '@carts/http';
 import { PostgresProjectionSink, projectionStatuses, PROJECTIONS, type ProjectionStatus } from '@carts/read-model';
-import { freePort, generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
+import { as, freePort, generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
 import { projectorModule } from './projector.module';
 import { ProjectionSupervisor } from './projection-supervisor';
 
@@ -69,7 +69,7 @@ describe('a projection consumer that stopped', () => {
     expect(['failed', 'restarting']).toContain(failed.state);
     expect((await statusOf('customer-carts')).state).toBe('live');
 
-    const listed = (await http<{ projections: ProjectionStatus[] }>('GET', `${query!.url}/projections`)).body.projections.find((p) => p.name === 'cart-details')!;
+    const listed = (await http<{ projections: ProjectionStatus[] }>('GET', `${query!.url}/projections`, undefined, await as.operator())).body.projections.find((p) => p.name === 'cart-details')!;
     expect(listed.health).toMatchObject({ restarts: expect.any(Number), lastError: expect.stringContaining('injected') });
     expect(listed.health!.restarts).toBeGreaterThanOrEqual(3);
     const status = await runCartctl(['status'], stack.env);

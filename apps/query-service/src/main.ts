@@ -7,11 +7,11 @@ import { ensureDatabase } from '@carts/infra';
 import { queryServiceModule } from './query-service.module';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { auth: true });
   await ensureDatabase(config.database.url);
   await migrate(config.database.url);
   const app = await createHttpApp(queryServiceModule(config), { service: 'query-service', logLevel: config.logLevel, accessLog: config.http.accessLog });
-  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Cart query service').setVersion('1').build()));
+  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Cart query service').setVersion('1').addBearerAuth().addSecurityRequirements('bearer').build()));
   await listen(app, config.http.queryPort, config.http.host, 'QueryService');
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { envelope, type EventEnvelope } from '@carts/contracts';
 import { foldProductActivity, type ProductDelta } from '@carts/read-model';
-import { generateCartEvents, http, isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { as, generateCartEvents, http, isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
 
 const events = generateCartEvents({ seed: 7, events: 800, customers: 3, skus: 12 });
 const products = new Map<string, ProductDelta>();
@@ -59,7 +59,7 @@ describe('query service paging under concurrent writes', () => {
   let stack: IsolatedEnv;
   let projector: ServiceProcess;
   let query: ServiceProcess;
-  const get = <T = Record<string, unknown>>(path: string) => http<T>('GET', `${query.url}${path}`);
+  const get = async <T = Record<string, unknown>>(path: string) => http<T>('GET', `${query.url}${path}`, undefined, await as.operator());
 
   beforeAll(async () => {
     stack = await isolatedEnv('paging', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });

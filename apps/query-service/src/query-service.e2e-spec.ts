@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { envelope, type EventEnvelope } from '@carts/contracts';
 import { evolveCartDetails, evolveCustomerCart, foldProductActivity, type CartDetailsRow, type CustomerCartRow, type ProductDelta, type ProjectionStatus } from '@carts/read-model';
-import { generateCartEvents, http, isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { as, generateCartEvents, http, isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
 
 const events = generateCartEvents({ seed: 99, events: 3000, customers: 4, skus: 25 });
 
@@ -24,7 +24,7 @@ describe('query service', () => {
   let stack: IsolatedEnv;
   let projector: ServiceProcess | undefined;
   let query: ServiceProcess;
-  const get = <T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}) => http<T>('GET', `${query.url}${path}`, undefined, headers);
+  const get = async <T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}) => http<T>('GET', `${query.url}${path}`, undefined, { ...(await as.operator()), ...headers });
 
   beforeAll(async () => {
     stack = await isolatedEnv('query', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ConfigModule, type AppConfig } from '@carts/config';
-import { HEALTH_CHECKS, HealthController } from '@carts/http';
+import { ConfigModule, requireAuth, type AppConfig } from '@carts/config';
+import { AccessModule, HEALTH_CHECKS, HealthController } from '@carts/http';
 import { DATA_SOURCE, databaseHealthCheck, ReadModelDatabaseModule } from '@carts/read-model';
 import { CartDetailsReader } from './carts/cart-details.reader';
 import { CartsController } from './carts/carts.controller';
@@ -15,7 +15,7 @@ import { ProjectionsController } from './projections/projections.controller';
 
 export function queryServiceModule(config: AppConfig) {
   @Module({
-    imports: [ConfigModule.forRoot(config), ReadModelDatabaseModule.forRoot('carts-query')],
+    imports: [ConfigModule.forRoot(config), AccessModule.forRoot(requireAuth(config.auth), config.rateLimit), ReadModelDatabaseModule.forRoot('carts-query')],
     controllers: [HealthController, CartsController, CustomerCartsController, ProductsController, ProjectionsController],
     providers: [
       CartDetailsReader,

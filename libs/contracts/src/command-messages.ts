@@ -10,6 +10,11 @@ export interface CommandMessage {
   readonly correlationId: string;
   readonly cartId: string;
   readonly command: CartCommand;
+  /**
+   * The customer the command is placed by (the caller's token subject). The writer answers a
+   * command on another customer's cart as if the cart did not exist, and appends nothing.
+   */
+  readonly customerId?: string;
   /** If-Match: apply only when the cart is at exactly this version. */
   readonly expectedVersion?: number;
   /** If-Match: * (RFC 9110 §13.1.1): apply only when the cart exists, at any version. */
@@ -67,7 +72,8 @@ export function isCommandMessage(value: unknown): value is CommandMessage {
     typeof v === 'object' && v !== null &&
     typeof v.commandId === 'string' && typeof v.cartId === 'string' &&
     typeof v.command === 'object' && v.command !== null && typeof v.command.type === 'string' &&
-    Number.isInteger(v.replyPartition) && typeof v.deadline === 'number'
+    Number.isInteger(v.replyPartition) && typeof v.deadline === 'number' &&
+    (v.customerId === undefined || typeof v.customerId === 'string')
   );
 }
 

@@ -4,3 +4,4 @@ export * from './event-codec';
 export * from './event-validation';
 export * from './upcasters';
 export * from './command-messages';
+export * from './identifiers';

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Public } from './auth';
 import type { FastifyReply } from 'fastify';
 
 /** `false`, or a list of reasons (empty: up), so that a readiness probe that fails says why. */
@@ -18,6 +19,7 @@ async function run(check: HealthCheck): Promise<{ up: boolean; reasons?: readonl
 }
 
 /** Liveness: the process answers. Readiness: every dependency of this service answers. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}

@@ -9,6 +9,7 @@ import { KAFKA, TOPICS } from '../infrastructure/tokens';
 export interface CommandRequest {
   readonly cartId: string;
   readonly command: CartCommand;
+  readonly customerId?: string;
   readonly correlationId: string;
   readonly expectedVersion?: number;
   readonly expectExists?: boolean;

@@ -3,10 +3,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import type { CartCommand } from '@carts/domain';
-import { unavailableProblem, validationProblem } from '@carts/http';
+import { customerIdOf, ProblemError, ProblemType, unavailableProblem, validationProblem, type Caller } from '@carts/http';
 import { CommandBus, CommandUnavailableError } from '../bus/command-bus';
 import { sendOutcome, type CommandAccepted } from './outcome-response';
 import { v5 as uuidV5 } from 'uuid';
+import { ID_PATTERN } from './field-rules';
 
 const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
 const IF_MATCH = /^(?:W\/)?"(\d{1,9})"$/;
@@ -20,13 +21,29 @@ const KEY_NAMESPACE = '8f4c3b1e-6d2a-4c7e-9b1f-2a6e5d4c3b2a';
 export class CommandSender {
   constructor(private readonly bus: CommandBus, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** A new cart's id: random, or derived from the Idempotency-Key so a retry reaches the same cart. */
+  /**
+   * A new cart's id: random, or derived from the caller and the Idempotency-Key, so a retry reaches
+   * the same cart and two customers using the same key get two carts.
+   */
   newCartId(request: FastifyRequest): string {
     const key = this.idempotencyKey(request);
-    return key ? uuidV5(key, KEY_NAMESPACE) : randomUUID();
+    return key ? uuidV5(`${this.customer(request)}\n${key}`, KEY_NAMESPACE) : randomUUID();
+  }
+
+  /**
+   * The customer placing the command: the token's subject. Operators operate; they do not place
+   * commands as a customer.
+   */
+  customer(request: FastifyRequest): string {
+    const caller = (request as FastifyRequest & { caller?: Caller }).caller;
+    const customerId = caller && customerIdOf(caller);
+    if (!customerId) throw new ProblemError(403, ProblemType.forbidden, 'Forbidden', 'Cart commands are placed by customers (a token with the customer role)');
+    if (!ID_PATTERN.test(customerId)) throw new ProblemError(403, ProblemType.forbidden, 'Forbidden', 'The token subject is not a usable customer id (1-64 characters of [A-Za-z0-9._-])');
+    return customerId;
   }
 
   async send(request: FastifyRequest, reply: FastifyReply, cartId: string, command: CartCommand, successStatus = 200): Promise<CommandAccepted> {
+    const customerId = this.customer(request);
     const idempotencyKey = this.idempotencyKey(request);
     const precondition = this.ifMatch(request);
     const expectedVersion = precondition === '*' ? undefined : precondition;
@@ -37,7 +54,7 @@ export class CommandSender {
     const correlationId = this.visibleAsciiHeader(request, 'X-Correlation-Id') ?? randomUUID();
     void reply.header('x-correlation-id', correlationId);
     try {
-      const outcome = await this.bus.execute({ cartId, command, correlationId, expectedVersion, expectExists: precondition === '*' || undefined, idempotencyKey, requestHash });
+      const outcome = await this.bus.execute({ cartId, command, customerId, correlationId, expectedVersion, expectExists: precondition === '*' || undefined, idempotencyKey, requestHash });
       return sendOutcome(reply, outcome, successStatus, this.config.http.queryPublicUrl);
     } catch (error) {
       if (error instanceof CommandUnavailableError) throw unavailableProblem(`The command could not be confirmed: ${error.message}. Retry with the same Idempotency-Key.`, 1);

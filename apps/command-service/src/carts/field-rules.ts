@@ -9,7 +9,9 @@ import { ACTIVE_CURRENCIES } from './iso-4217';
  * They are stricter than the domain's own guards, so a domain INVALID_* code is never reached
  * from HTTP: a bad field is a 400 naming the field, and nothing is sent to the writer.
  */
-export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+import { ID_PATTERN } from '@carts/contracts';
+
+export { ID_PATTERN };
 
 /**
  * 1-200 code points, none of them a control (Cc), surrogate (Cs), private-use (Co) or unassigned

@@ -110,3 +110,37 @@ describe('decideCommand', () => {
     expect(decision.events).toEqual([]);
   });
 });
+
+describe('decideCommand: whose cart it is', () => {
+  const missing = given();
+  const othersCart = given(created, mugAdded);
+  const asIfMissing = (command: CartCommand, extra: Partial<CommandMessage> = {}) => decideCommand(message(command, extra), missing, undefined, NOW).outcome;
+
+  it.each<[string, CartCommand, Partial<CommandMessage>]>([
+    ['an item added', addMug, {}],
+    ['a quantity changed', { type: 'ChangeItemQuantity', data: { sku: 'MUG', quantity: 5 } }, {}],
+    ['an item removed', { type: 'RemoveItem', data: { sku: 'MUG' } }, {}],
+    ['a checkout', { type: 'Checkout', data: {} }, {}],
+    ['an abandon', { type: 'Abandon', data: {} }, {}],
+    ['an If-Match on its version', addMug, { expectedVersion: 2 }],
+    ['an If-Match: *', addMug, { expectExists: true }],
+  ])("answers %s on another customer's cart exactly as on a cart that does not exist, appending and remembering nothing", (_, command, extra) => {
+    const decision = decideCommand(message(command, { ...extra, customerId: 'c-2' }), othersCart, undefined, NOW);
+    expect(decision.outcome).toEqual(asIfMissing(command, extra));
+    expect(decision.outcome).toMatchObject({ status: 'rejected', version: 0 });
+    expect(decision.events).toEqual([]);
+    expect(decision.next).toBe(othersCart);
+    expect(decision.remember).toBe(false);
+  });
+
+  it("does not replay another customer's remembered outcome for a reused key", () => {
+    const previous = record({ status: 'accepted', cartId: CART, version: 2 });
+    const decision = decideCommand(message(addMug, { customerId: 'c-2', idempotencyKey: 'key-1', requestHash: 'hash-a' }), othersCart, previous, NOW);
+    expect(decision.outcome).toMatchObject({ status: 'rejected', kind: 'not_found', code: 'CART_NOT_FOUND', version: 0 });
+  });
+
+  it("lets the owner act on the cart, and a command without a customer (older records) as before", () => {
+    expect(decideCommand(message(addMug, { customerId: 'c-1' }), othersCart, undefined, NOW).outcome).toMatchObject({ status: 'accepted', version: 3 });
+    expect(decideCommand(message(addMug), othersCart, undefined, NOW).outcome).toMatchObject({ status: 'accepted', version: 3 });
+  });
+});

@@ -1,4 +1,4 @@
-import { CartError, decide, evolve, type CartEvent } from '@carts/domain';
+import { CartError, decide, evolve, initialState, type CartEvent } from '@carts/domain';
 import type { CommandMessage, CommandOutcome, IdempotencyRecord } from '@carts/contracts';
 import type { CartEntry } from './partition-state';
 
@@ -10,6 +10,8 @@ export interface Decision {
   readonly remember: boolean;
 }
 
+const MISSING: CartEntry = { state: initialState, version: 0 };
+
 const reject = (msg: CommandMessage, entry: CartEntry, kind: Extract<CommandOutcome, { status: 'rejected' }>['kind'],
   code: Extract<CommandOutcome, { status: 'rejected' }>['code'], message: string, remember: boolean): Decision => ({
   outcome: { status: 'rejected', cartId: msg.cartId, kind, code, message, version: entry.version }, events: [], next: entry, remember,
@@ -20,6 +22,16 @@ const reject = (msg: CommandMessage, entry: CartEntry, kind: Extract<CommandOutc
  * Idempotency-Key, If-Match. Pure apart from the clock reading passed in as `now`.
  */
 export function decideCommand(msg: CommandMessage, entry: CartEntry, previous: IdempotencyRecord | undefined, now: number): Decision {
+  // Another customer's cart does not exist for this caller: the answer a missing cart would get
+  // (If-Match included), with nothing appended or remembered; checked first, so not even an
+  // idempotent replay leaks anything of it. (A CreateCart cannot land here: new ids come from the
+  // caller and the key, or are random.)
+  if (msg.customerId !== undefined && entry.state.status !== 'none' && entry.state.customerId !== msg.customerId) {
+    const asIfMissing = decideCommand({ ...msg, customerId: undefined }, MISSING, undefined, now).outcome;
+    const outcome: CommandOutcome = asIfMissing.status === 'rejected' ? asIfMissing
+      : { status: 'rejected', cartId: msg.cartId, kind: 'not_found', code: 'CART_NOT_FOUND', message: 'Cart does not exist', version: 0 };
+    return { outcome, events: [], next: entry, remember: false };
+  }
   if (previous) {
     if (previous.requestHash === msg.requestHash) return { outcome: previous.outcome, events: [], next: entry, remember: false };
     return reject(msg, entry, 'idempotency_conflict', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request', false);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { http, type HttpResult } from '@carts/testing';
+import { as, http, type HttpResult } from '@carts/testing';
 
 export interface CartVersion {
   readonly cartId: string;
@@ -10,32 +10,47 @@ export type Headers = Record<string, string>;
 
 export const ITEM = { sku: 'mug', name: 'Mug', quantity: 1, unitPrice: 1250, currency: 'EUR' } as const;
 
-/** The command service's REST contract, as a client would call it. */
+/** Who created each cart (across every CartApi of the run): its commands are sent as that customer. */
+const owners = new Map<string, string>();
+
+/** The customer a cart's commands are sent as: its creator, else `c-1`. */
+export const ownerOf = (cartId: string): string => owners.get(cartId) ?? 'c-1';
+
+/**
+ * The command service's REST contract, as a client would call it: as a customer, with a bearer
+ * token (an explicit `authorization` header wins, to test other identities).
+ */
 export class CartApi {
   constructor(readonly url: string) {}
 
-  createCart(customerId = 'c-1', headers: Headers = {}): Promise<HttpResult<CartVersion>> {
-    return http<CartVersion>('POST', `${this.url}/carts`, { customerId }, headers);
+  async createCart(customerId = 'c-1', headers: Headers = {}): Promise<HttpResult<CartVersion>> {
+    const created = await http<CartVersion>('POST', `${this.url}/carts`, { customerId }, { ...(await as.customer(customerId)), ...headers });
+    if (created.status === 201 || created.status === 200) owners.set(created.body.cartId, customerId);
+    return created;
   }
 
-  addItem(cartId: string, item: Record<string, unknown> = ITEM, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
-    return http<CartVersion>('POST', `${this.url}/carts/${cartId}/items`, item, headers);
+  async addItem(cartId: string, item: Record<string, unknown> = ITEM, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
+    return http<CartVersion>('POST', `${this.url}/carts/${cartId}/items`, item, await this.auth(cartId, headers));
   }
 
-  changeQuantity(cartId: string, sku: string, quantity: number, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
-    return http<CartVersion>('PATCH', `${this.url}/carts/${cartId}/items/${sku}`, { quantity }, headers);
+  async changeQuantity(cartId: string, sku: string, quantity: number, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
+    return http<CartVersion>('PATCH', `${this.url}/carts/${cartId}/items/${sku}`, { quantity }, await this.auth(cartId, headers));
   }
 
-  removeItem(cartId: string, sku: string, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
-    return http<CartVersion>('DELETE', `${this.url}/carts/${cartId}/items/${sku}`, undefined, headers);
+  async removeItem(cartId: string, sku: string, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
+    return http<CartVersion>('DELETE', `${this.url}/carts/${cartId}/items/${sku}`, undefined, await this.auth(cartId, headers));
   }
 
-  checkout(cartId: string, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
-    return http<CartVersion>('POST', `${this.url}/carts/${cartId}/checkout`, undefined, headers);
+  async checkout(cartId: string, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
+    return http<CartVersion>('POST', `${this.url}/carts/${cartId}/checkout`, undefined, await this.auth(cartId, headers));
   }
 
-  abandon(cartId: string, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
-    return http<CartVersion>('POST', `${this.url}/carts/${cartId}/abandon`, undefined, headers);
+  async abandon(cartId: string, headers: Headers = {}): Promise<HttpResult<CartVersion>> {
+    return http<CartVersion>('POST', `${this.url}/carts/${cartId}/abandon`, undefined, await this.auth(cartId, headers));
+  }
+
+  private async auth(cartId: string, headers: Headers): Promise<Headers> {
+    return { ...(await as.customer(ownerOf(cartId))), ...headers };
   }
 
   async newCart(): Promise<string> {

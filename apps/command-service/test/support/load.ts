@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ITEM } from './cart-api';
+import { as } from '@carts/testing';
+import { ITEM, ownerOf } from './cart-api';
 
 export interface Sent {
   readonly cartId: string;
@@ -54,7 +55,7 @@ async function send(url: string, cartId: string, correlationId: string, sku: str
   try {
     const response = await fetch(`${url}/carts/${cartId}/items`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...(await as.customer(ownerOf(cartId))) },
       body: JSON.stringify({ ...ITEM, sku }),
     });
     const body = (await response.json()) as { version?: number };

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemError, ProblemType, strictValidationPipe, unavailableProblem, validationProblem } from '@carts/http';
+import { CurrentCaller, isOperator, ProblemError, ProblemType, strictValidationPipe, unavailableProblem, validationProblem, type Caller } from '@carts/http';
 import { ApiCartResponses } from '../shared/api-docs';
 import { CartDetailsReader, type CartView } from './cart-details.reader';
 import { CartViewDto } from './cart-view.dto';
@@ -23,11 +23,21 @@ export class CartsController {
   async get(
     @Param('cartId', uuidPipe) cartId: string,
     @Query(strictValidationPipe()) query: CartQueryDto,
+    @CurrentCaller() caller: Caller,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CartView | undefined> {
-    if (query.minVersion !== undefined) await this.awaitVersion(cartId, query.minVersion, query.waitMs ?? DEFAULT_WAIT_MS);
-    const cart = await this.reader.find(cartId);
+    const waitMs = query.waitMs ?? DEFAULT_WAIT_MS;
+    const started = Date.now();
+    const version = query.minVersion === undefined ? undefined : await this.watcher.waitForVersion(cartId, query.minVersion, waitMs, caller.subject);
+    const found = await this.reader.find(cartId);
+    // Another customer's cart is answered exactly like a cart that does not exist (which, asked
+    // for a version, is a 503 after the whole wait).
+    const cart = found && (isOperator(caller) || found.customerId === caller.subject) ? found : null;
+    if (query.minVersion !== undefined && (!cart || version! < query.minVersion)) {
+      if (found && !cart) await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + waitMs - Date.now())));
+      this.notYet(cartId, query.minVersion, cart ? version! : 0, waitMs);
+    }
     if (!cart) throw new ProblemError(404, ProblemType.cartNotFound, 'Not found', `Cart ${cartId} is not known (yet)`, { cartId });
     const etag = `"${cart.version}"`;
     void reply.header('etag', etag).header('cache-control', 'no-cache');
@@ -38,9 +48,7 @@ export class CartsController {
     return cart;
   }
 
-  private async awaitVersion(cartId: string, minVersion: number, waitMs: number): Promise<void> {
-    const version = await this.watcher.waitForVersion(cartId, minVersion, waitMs);
-    if (version >= minVersion) return;
+  private notYet(cartId: string, minVersion: number, version: number, waitMs: number): never {
     const has = version === 0 ? 'does not have this cart yet' : `has version ${version}`;
     throw unavailableProblem(`The read model ${has}, not yet version ${minVersion}, after waiting ${waitMs} ms; retry shortly`, 1, { cartId, minVersion, version });
   }

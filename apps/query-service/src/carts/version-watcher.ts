@@ -11,6 +11,8 @@ interface Waiter {
 }
 
 const MAX_WAITERS = 10_000;
+/** One caller cannot hold more than this many waits: the pool of waiters is everyone's. */
+export const MAX_WAITERS_PER_CALLER = 100;
 const RECONNECT_MS = 1000;
 
 /**
@@ -22,6 +24,7 @@ const RECONNECT_MS = 1000;
 export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(VersionWatcher.name);
   private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly waitsByCaller = new Map<string, number>();
   private client: Client | null = null;
   private checking: Promise<void> | null = null;
   private checkAgain = false;
@@ -45,9 +48,14 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
     for (const set of this.waiters.values()) for (const w of set) w.resolve(0);
   }
 
-  /** The version the read model has: at least `minVersion` as soon as it arrives, else what it has after `waitMs`. */
-  async waitForVersion(cartId: string, minVersion: number, waitMs: number): Promise<number> {
-    if (this.count() >= MAX_WAITERS) return (await this.reader.versions([cartId])).get(cartId) ?? 0;
+  /**
+   * The version the read model has: at least `minVersion` as soon as it arrives, else what it has
+   * after `waitMs`. Past the global or the caller's cap on waits, it answers at once.
+   */
+  async waitForVersion(cartId: string, minVersion: number, waitMs: number, caller = 'anonymous'): Promise<number> {
+    const callerWaits = this.waitsByCaller.get(caller) ?? 0;
+    if (this.count() >= MAX_WAITERS || callerWaits >= MAX_WAITERS_PER_CALLER) return (await this.reader.versions([cartId])).get(cartId) ?? 0;
+    this.waitsByCaller.set(caller, callerWaits + 1);
     let waiter!: Waiter;
     const arrived = new Promise<number>((resolve) => (waiter = { cartId, minVersion, resolve }));
     const set = this.waiters.get(cartId) ?? new Set<Waiter>();
@@ -62,6 +70,9 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
       return version ?? (await this.reader.versions([cartId])).get(cartId) ?? 0;
     } finally {
       clearTimeout(timer);
+      const left = (this.waitsByCaller.get(caller) ?? 1) - 1;
+      if (left === 0) this.waitsByCaller.delete(caller);
+      else this.waitsByCaller.set(caller, left);
       set.delete(waiter);
       if (set.size === 0 && this.waiters.get(cartId) === set) this.waiters.delete(cartId);
     }

@@ -1,18 +1,27 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiBadQuery } from '../shared/api-docs';
-import { strictValidationPipe } from '@carts/http';
+import { ApiProblem, CurrentCaller, isOperator, ProblemError, ProblemType, RequireRoles, strictValidationPipe, type Caller } from '@carts/http';
 import { decodeCursor } from './cart-cursor';
 import { CustomerCartsPageDto } from './customer-carts-page.dto';
 import { CustomerCartsQueryDto, CustomerParams } from './customer-carts.dto';
 import { CustomerCartsReader, type CustomerCartsPage } from './customer-carts.reader';
 
 @ApiTags('customers')
-@Controller('customers')
+@Controller()
 export class CustomerCartsController {
   constructor(private readonly reader: CustomerCartsReader) {}
 
-  @Get(':customerId/carts')
+  @Get('me/carts')
+  @RequireRoles('customer')
+  @ApiOperation({ summary: "The caller's own carts (the token's subject is the customer id); the same paging as /customers/{customerId}/carts" })
+  @ApiOkResponse({ type: CustomerCartsPageDto, description: '{ items, nextCursor } — nextCursor is null on the last page' })
+  @ApiBadQuery()
+  mine(@CurrentCaller() caller: Caller, @Query(strictValidationPipe()) query: CustomerCartsQueryDto): Promise<CustomerCartsPage> {
+    return this.page(caller.subject, query);
+  }
+
+  @Get('customers/:customerId/carts')
   @ApiOperation({
     summary: "A customer's carts, newest first by creation (keyset pagination: pass nextCursor back as cursor)",
     description: 'Ordered by (createdAt, cartId) descending — keys that never change — so a walk through the pages never shows a cart twice, '
@@ -21,8 +30,16 @@ export class CustomerCartsController {
   })
   @ApiOkResponse({ type: CustomerCartsPageDto, description: '{ items, nextCursor } — nextCursor is null on the last page' })
   @ApiBadQuery()
-  list(@Param(strictValidationPipe()) params: CustomerParams, @Query(strictValidationPipe()) query: CustomerCartsQueryDto): Promise<CustomerCartsPage> {
+  @ApiProblem(403, "Another customer's carts: only that customer or an operator may list them (`urn:carts:problem:forbidden`)")
+  list(@Param(strictValidationPipe()) params: CustomerParams, @Query(strictValidationPipe()) query: CustomerCartsQueryDto, @CurrentCaller() caller: Caller): Promise<CustomerCartsPage> {
+    if (!isOperator(caller) && !(caller.roles.includes('customer') && caller.subject === params.customerId)) {
+      throw new ProblemError(403, ProblemType.forbidden, 'Forbidden', "Only the customer or an operator may list a customer's carts");
+    }
+    return this.page(params.customerId, query);
+  }
+
+  private page(customerId: string, query: CustomerCartsQueryDto): Promise<CustomerCartsPage> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    return this.reader.page(params.customerId, { status: query.status, limit: query.limit ?? 20, after });
+    return this.reader.page(customerId, { status: query.status, limit: query.limit ?? 20, after });
   }
 }

@@ -1,12 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblem, ProblemError, ProblemType, strictValidationPipe, validationProblem } from '@carts/http';
+import { ApiProblem, RequireRoles, ProblemError, ProblemType, strictValidationPipe, validationProblem } from '@carts/http';
 import { ApiBadQuery } from '../shared/api-docs';
 import { ProductActivityDto, TopProductsDto } from './product-activity.dto';
 import { ProductActivityReader, type ProductActivityView, type RankedProduct } from './product-activity.reader';
 import { SkuParams, TopProductsQueryDto } from './products.dto';
 
 @ApiTags('products')
+@RequireRoles('operator')
 @Controller('products')
 export class ProductsController {
   constructor(private readonly reader: ProductActivityReader) {}

@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { unavailableProblem } from '@carts/http';
+import { RequireRoles, unavailableProblem } from '@carts/http';
 import type { ProjectionStatus } from '@carts/read-model';
 import { ProjectionStatusService } from './projection-status.service';
 
 @ApiTags('projections')
+@RequireRoles('operator')
 @Controller('projections')
 export class ProjectionsController {
   constructor(private readonly status: ProjectionStatusService) {}

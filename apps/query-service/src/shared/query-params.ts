@@ -3,7 +3,9 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 /** Same rule as the command side: customer ids and skus are 1-64 characters of [A-Za-z0-9._-]. */
-export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+import { ID_PATTERN } from '@carts/contracts';
+
+export { ID_PATTERN };
 
 /**
  * An optional integer query parameter. Only plain decimal digits are converted, so "1e3", "0x10",

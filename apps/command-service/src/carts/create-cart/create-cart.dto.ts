@@ -1,8 +1,10 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
 import { ID_PATTERN, IsIdentifier } from '../field-rules';
 
 export class CreateCartDto {
-  @ApiProperty({ example: 'c-1', pattern: ID_PATTERN.source, description: '1-64 characters of [A-Za-z0-9._-]' })
+  @ApiPropertyOptional({ example: 'c-1', pattern: ID_PATTERN.source, description: "The cart is the caller's: when given, it must equal the token's subject (403 otherwise)" })
+  @IsOptional()
   @IsIdentifier('customerId')
-  readonly customerId: string;
+  readonly customerId?: string;
 }
