@@ -1,9 +1,10 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DataSource } from 'typeorm';
 import { ProblemError, ProblemType, strictValidationPipe, unavailableProblem, validationProblem } from '@carts/http';
+import { DATA_SOURCE, findCart, type CartView } from '@carts/read-model';
 import { ApiCartResponses } from '../shared/api-docs';
-import { CartDetailsReader, type CartView } from './cart-details.reader';
 import { CartViewDto } from './cart-view.dto';
 import { CartQueryDto, DEFAULT_WAIT_MS } from './cart-query.dto';
 import { VersionWatcher } from './version-watcher';
@@ -13,7 +14,7 @@ const uuidPipe = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([
 @ApiTags('carts')
 @Controller('carts')
 export class CartsController {
-  constructor(private readonly reader: CartDetailsReader, private readonly watcher: VersionWatcher) {}
+  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource, private readonly watcher: VersionWatcher) {}
 
   @Get(':cartId')
   @ApiOperation({ summary: 'The cart as the cart-details read model has it; with minVersion, waits (up to waitMs) until it has that version' })
@@ -27,7 +28,7 @@ export class CartsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CartView | undefined> {
     if (query.minVersion !== undefined) await this.awaitVersion(cartId, query.minVersion, query.waitMs ?? DEFAULT_WAIT_MS);
-    const cart = await this.reader.find(cartId);
+    const cart = await findCart(this.ds, cartId);
     if (!cart) throw new ProblemError(404, ProblemType.cartNotFound, 'Not found', `Cart ${cartId} is not known (yet)`, { cartId });
     const etag = `"${cart.version}"`;
     void reply.header('etag', etag).header('cache-control', 'no-cache');

@@ -1,16 +1,22 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiBadQuery } from '../shared/api-docs';
+import type { DataSource } from 'typeorm';
 import { strictValidationPipe } from '@carts/http';
-import { decodeCursor } from './cart-cursor';
+import { customerCartsPage, DATA_SOURCE, type CustomerCartView } from '@carts/read-model';
+import { ApiBadQuery } from '../shared/api-docs';
+import { decodeCursor, encodeCursor } from './cart-cursor';
 import { CustomerCartsPageDto } from './customer-carts-page.dto';
 import { CustomerCartsQueryDto, CustomerParams } from './customer-carts.dto';
-import { CustomerCartsReader, type CustomerCartsPage } from './customer-carts.reader';
+
+export interface CustomerCartsPage {
+  readonly items: CustomerCartView[];
+  readonly nextCursor: string | null;
+}
 
 @ApiTags('customers')
 @Controller('customers')
 export class CustomerCartsController {
-  constructor(private readonly reader: CustomerCartsReader) {}
+  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   @Get(':customerId/carts')
   @ApiOperation({
@@ -21,8 +27,9 @@ export class CustomerCartsController {
   })
   @ApiOkResponse({ type: CustomerCartsPageDto, description: '{ items, nextCursor } — nextCursor is null on the last page' })
   @ApiBadQuery()
-  list(@Param(strictValidationPipe()) params: CustomerParams, @Query(strictValidationPipe()) query: CustomerCartsQueryDto): Promise<CustomerCartsPage> {
+  async list(@Param(strictValidationPipe()) params: CustomerParams, @Query(strictValidationPipe()) query: CustomerCartsQueryDto): Promise<CustomerCartsPage> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    return this.reader.page(params.customerId, { status: query.status, limit: query.limit ?? 20, after });
+    const { items, next } = await customerCartsPage(this.ds, params.customerId, { status: query.status, limit: query.limit ?? 20, after });
+    return { items, nextCursor: next ? encodeCursor(next) : null };
   }
 }

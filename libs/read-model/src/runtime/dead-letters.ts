@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent, PoisonRecordError } from '@carts/contracts';
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
-import { isTransientDatabaseError } from './transient-errors';
+import { inSavepoint, projectionFailure } from './savepoints';
 
 export interface DeadLetterView {
   readonly id: string;
@@ -73,16 +73,8 @@ async function attempt(tx: EntityManager, projection: ProjectionDefinition, gene
     throw error;
   }
   if (decoded.kind === 'unknown' || !projection.handles.includes(decoded.event.type)) return { ok: true, resolution: 'not-applicable' };
-  await tx.query('SAVEPOINT retry_one');
-  try {
-    await projection.applyBatch(tx, generation, [decoded.event]);
-    await tx.query('RELEASE SAVEPOINT retry_one');
-    return { ok: true, resolution: 'applied' };
-  } catch (error) {
-    if (isTransientDatabaseError(error)) throw error;
-    await tx.query('ROLLBACK TO SAVEPOINT retry_one');
-    return { ok: false, reason: `projection error: ${(error as Error).message}` };
-  }
+  const outcome = await inSavepoint(tx, () => projection.applyBatch(tx, generation, [decoded.event]));
+  return outcome.ok ? { ok: true, resolution: 'applied' } : { ok: false, reason: projectionFailure(outcome.error) };
 }
 
 /** Re-applies one cart's parked records in log order, stopping at the first that still fails. */
