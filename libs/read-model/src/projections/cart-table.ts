@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { CART_EVENT_TYPES } from '@carts/domain';
 import type { EventEnvelope } from '@carts/contracts';
 import { partitionTable, type ProjectionDefinition } from '../projection';
+import type { CartRow } from './cart-row';
 import { cartIdsOf, foldPerCart } from './per-cart';
 
 type SqlType = 'uuid' | 'text' | 'int' | 'bigint' | 'jsonb' | 'timestamptz';
@@ -14,6 +15,20 @@ export type Column<R> = { readonly [K in keyof R & string]: {
   /** Set at insert only, never updated (a paging key, a creation time). */
   readonly fixed?: boolean;
 } }[keyof R & string];
+
+/** The columns of every per-cart table (`CartRow`); each table adds its own view of the lines. */
+export const CART_ROW_COLUMNS: readonly Column<CartRow>[] = [
+  { field: 'cartId', name: 'cart_id', type: 'uuid' },
+  { field: 'customerId', name: 'customer_id', type: 'text' },
+  { field: 'status', name: 'status', type: 'text' },
+  { field: 'currency', name: 'currency', type: 'text' },
+  { field: 'itemCount', name: 'item_count', type: 'int' },
+  { field: 'total', name: 'total', type: 'bigint' },
+  { field: 'version', name: 'version', type: 'int' },
+  // Fixed at insert: the customer list's paging key.
+  { field: 'createdAt', name: 'created_at', type: 'timestamptz', fixed: true },
+  { field: 'updatedAt', name: 'updated_at', type: 'timestamptz' },
+];
 
 /** node-postgres returns bigint as a string and timestamptz as a Date; rows hold numbers and ISO strings. */
 function decode(type: SqlType, value: unknown): unknown {
@@ -28,9 +43,7 @@ const encode = (type: SqlType, value: unknown): unknown => (type === 'jsonb' ? J
  * A read model with one row per cart, LIST-partitioned by generation, described once by its
  * columns: the storage's load and upsert and the query's select list all come from this list.
  */
-type CartKey = { readonly cartId: string; readonly version: number };
-
-export class CartTable<R extends CartKey> {
+export class CartTable<R extends CartRow> {
   /** The select list of every column, each named as its row field. */
   readonly select: string;
   private readonly byField: ReadonlyMap<string, Column<R>>;
@@ -75,7 +88,7 @@ export class CartTable<R extends CartKey> {
 }
 
 /** A per-cart read model: each batch folded per cart from the stored rows, the changed rows upserted. */
-export function perCartProjection<R extends CartKey>(name: string, table: CartTable<R>, evolve: (row: R | null, e: EventEnvelope) => R | null): ProjectionDefinition {
+export function perCartProjection<R extends CartRow>(name: string, table: CartTable<R>, evolve: (row: R | null, e: EventEnvelope) => R | null): ProjectionDefinition {
   return {
     name,
     tables: [table.name],
