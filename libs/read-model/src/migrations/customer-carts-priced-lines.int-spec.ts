@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@carts/contracts';
-import { dropDatabase, ensureDatabase, parseDatabaseUrl } from '@carts/infra';
-import { assertTestDatabase } from '@carts/testing';
-import { createDataSource, migrate, READ_MODEL_MIGRATIONS } from '../data-source';
+import { databaseBefore, type OlderDatabase } from '@carts/testing';
+import { createDataSource, migrate } from '../data-source';
 import { createCustomerCartsProjection } from '../projections/customer-carts/customer-carts.projection';
 import { customerCartsTable } from '../projections/customer-carts/customer-carts.storage';
 import { CustomerCartsPricedLines1764200000000 } from './1764200000000-customer-carts-priced-lines';
@@ -17,17 +14,15 @@ const LINES = [
 
 /** A database made by the earlier schema, with rows in two generations, keeps only what customer-carts needs of its lines. */
 describe('migration CustomerCartsPricedLines', () => {
-  const url = parseDatabaseUrl(assertTestDatabase(process.env.DATABASE_URL)).on(`${parseDatabaseUrl(process.env.DATABASE_URL!).database}_mig_${randomBytes(3).toString('hex')}`);
+  let older: OlderDatabase | undefined;
 
   afterAll(async () => {
-    await dropDatabase(url).catch(() => undefined);
+    await older?.dispose();
   });
 
   it('keeps each line\'s sku, quantity and unit price in line order, drops lines from every partition, and the projection re-totals from it', async () => {
-    await ensureDatabase(url);
-    const before = new DataSource({ type: 'postgres', url, migrations: READ_MODEL_MIGRATIONS.slice(0, READ_MODEL_MIGRATIONS.indexOf(CustomerCartsPricedLines1764200000000)), synchronize: false });
-    await before.initialize();
-    await before.runMigrations({ transaction: 'each' });
+    older = await databaseBefore(CustomerCartsPricedLines1764200000000);
+    const { url, ds: before } = older;
     for (const g of [1, 2]) await before.query(`CREATE TABLE customer_carts_g${g} PARTITION OF customer_carts FOR VALUES IN (${g})`);
     await before.query(`INSERT INTO customer_carts (generation, cart_id, customer_id, status, currency, item_count, total, lines, version, updated_at, created_at)
       VALUES (1, $1, 'c-1', 'open', 'EUR', 4, 4149, $3, 5, '2026-01-02T00:00:00Z', '2026-01-01T00:00:00Z'),
