@@ -8,3 +8,4 @@ export * from './cartctl-process';
 export * from './read-model-snapshot';
 export * from './buggy-projections';
 export * from './older-database';
+export * from './read-side';
