@@ -5,7 +5,7 @@ import type { LogRecord, LogSnapshot, ProjectionSink, ResumeOutcome, SinkOutcome
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
 import { DeadLetterWriter, type Parked } from './dead-letter-writer';
-import { BLOCKED_REASON, inSavepoint, projectionFailure } from './savepoints';
+import { applyInCartOrder, BLOCKED_REASON, inSavepoint, projectionFailure } from './savepoints';
 import { resumeGeneration } from './log-binding';
 
 interface Sorted {
@@ -128,13 +128,12 @@ export class PostgresProjectionSink implements ProjectionSink {
     const byCart = new Map<string, EventEnvelope[]>();
     for (const e of events) byCart.set(e.cartId, [...(byCart.get(e.cartId) ?? []), e]);
     for (const [cartId, cartEvents] of byCart) {
-      for (let i = 0; i < cartEvents.length; i++) {
-        const outcome = await inSavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [cartEvents[i]]));
-        if (outcome.ok) continue;
-        parked.push(...cartEvents.slice(i).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId, kind: j === 0 ? 'poison' as const : 'blocked' as const,
-          reason: j === 0 ? projectionFailure(outcome.error) : BLOCKED_REASON })));
-        break;
-      }
+      const stopped = await applyInCartOrder(cartEvents, async (e) => {
+        const outcome = await inSavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [e]));
+        return outcome.ok ? outcome : { ok: false, reason: projectionFailure(outcome.error) };
+      });
+      if (stopped) parked.push(...cartEvents.slice(stopped.at).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId,
+        kind: j === 0 ? 'poison' as const : 'blocked' as const, reason: j === 0 ? stopped.reason : BLOCKED_REASON })));
     }
     return parked;
   }

@@ -27,3 +27,22 @@ export const BLOCKED_REASON = 'an earlier event of this cart is parked';
 
 /** The reason stored for a record the projection threw on. */
 export const projectionFailure = (error: Error | undefined): string => `projection error: ${error?.message}`;
+
+/** Where a cart's records stopped applying: the first that failed (poison), and why; the later ones park behind it. */
+export interface Stopped {
+  readonly at: number;
+  readonly reason: string;
+}
+
+/**
+ * One cart's records in log order, each tried alone, up to the first that fails: a cart's order
+ * must hold, so nothing after a poison record is applied (the projectors park it behind; `dlq
+ * retry` leaves it parked). `tryOne` runs the projection through `inSavepoint`.
+ */
+export async function applyInCartOrder<T>(records: readonly T[], tryOne: (record: T) => Promise<{ ok: true } | { ok: false; reason: string }>): Promise<Stopped | null> {
+  for (let at = 0; at < records.length; at++) {
+    const outcome = await tryOne(records[at]);
+    if (!outcome.ok) return { at, reason: outcome.reason };
+  }
+  return null;
+}
