@@ -60,7 +60,10 @@ export class CartTable<R extends CartRow> {
 
   /** A row as selected (all fields, or those a query chose), with the row's types, in the selected order. */
   fromStored<K extends keyof R = keyof R>(stored: Record<string, unknown>): Pick<R, K> {
-    return Object.fromEntries(Object.entries(stored).map(([field, value]) => [field, decode(this.byField.get(field)!.type, value)])) as Pick<R, K>;
+    return Object.fromEntries(Object.entries(stored).map(([field, value]) => {
+      const column = this.byField.get(field);
+      return [field, column ? decode(column.type, value) : value];
+    })) as Pick<R, K>;
   }
 
   async load(tx: EntityManager, generation: number, cartIds: readonly string[]): Promise<Map<string, R>> {

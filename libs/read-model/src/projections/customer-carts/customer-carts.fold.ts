@@ -11,6 +11,7 @@ export interface CustomerCartRow extends CartRow {
   readonly pricedLines: readonly PricedLine[];
 }
 
+// Back into the domain's lines for `evolve`: the name is never read here, the total is recomputed.
 const toLine = (l: PricedLine): CartLine => ({ ...l, name: '', lineTotal: l.quantity * l.unitPrice });
 const toPriced = ({ sku, quantity, unitPrice }: CartLine): PricedLine => ({ sku, quantity, unitPrice });
 
