@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { envelope, type EventEnvelope } from '@carts/contracts';
 import { foldProductActivity, type ProductDelta } from '@carts/read-model';
-import { as, generateCartEvents, http, isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { generateCartEvents, startReadSide, type IsolatedEnv, type ReadSide } from '@carts/testing';
 
 const events = generateCartEvents({ seed: 7, events: 800, customers: 3, skus: 12 });
 const products = new Map<string, ProductDelta>();
@@ -56,21 +56,17 @@ const checkedOutCart = (world: PagingWorld, sku: string, quantity: number): Even
  * writes: a customer's carts page by a key that never changes; a top list is one snapshot.
  */
 describe('query service paging under concurrent writes', () => {
+  let readSide: ReadSide | undefined;
   let stack: IsolatedEnv;
-  let projector: ServiceProcess;
-  let query: ServiceProcess;
-  const get = async <T = Record<string, unknown>>(path: string) => http<T>('GET', `${query.url}${path}`, undefined, await as.operator());
+  const get = <T = Record<string, unknown>>(path: string) => readSide!.get<T>(path);
 
   beforeAll(async () => {
-    stack = await isolatedEnv('paging', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
-    [projector, query] = await ServiceProcess.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('query-service', stack.env)]);
-    await stack.appendEvents(events);
-    await stack.caughtUp();
+    readSide = await startReadSide('paging', events);
+    stack = readSide.stack;
   });
 
   afterAll(async () => {
-    await Promise.all([projector?.stop(), query?.stop()]);
-    await stack?.dispose();
+    await readSide?.close();
   });
 
   it('GET /customers/:id/carts: a walk never skips or repeats a cart while carts change and are created between page reads', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { envelope, type EventEnvelope } from '@carts/contracts';
 import { evolveCartDetails, evolveCustomerCart, foldProductActivity, type CartDetailsRow, type CustomerCartRow, type ProductDelta, type ProjectionStatus } from '@carts/read-model';
-import { as, generateCartEvents, http, isolatedEnv, ServiceProcess, type IsolatedEnv } from '@carts/testing';
+import { generateCartEvents, startReadSide, type IsolatedEnv, type ReadSide, type ServiceProcess } from '@carts/testing';
 
 const events = generateCartEvents({ seed: 99, events: 3000, customers: 4, skus: 25 });
 
@@ -21,21 +21,18 @@ events.forEach((e) => foldProductActivity(products, e));
 
 /** The query service over HTTP, against read models the projector built from a generated log. */
 describe('query service', () => {
+  let readSide: ReadSide | undefined;
   let stack: IsolatedEnv;
   let projector: ServiceProcess | undefined;
-  let query: ServiceProcess;
-  const get = async <T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}) => http<T>('GET', `${query.url}${path}`, undefined, { ...(await as.operator()), ...headers });
+  const get = <T = Record<string, unknown>>(path: string, headers: Record<string, string> = {}) => readSide!.get<T>(path, headers);
 
   beforeAll(async () => {
-    stack = await isolatedEnv('query', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' });
-    [projector, query] = await ServiceProcess.all([ServiceProcess.start('projector', stack.env), ServiceProcess.start('query-service', stack.env)]);
-    await stack.appendEvents(events);
-    await stack.caughtUp();
+    readSide = await startReadSide('query', events);
+    ({ stack, projector } = readSide);
   });
 
   afterAll(async () => {
-    await Promise.all([projector?.stop(), query?.stop()]);
-    await stack?.dispose();
+    await readSide?.close();
   });
 
   describe('GET /carts/:cartId', () => {

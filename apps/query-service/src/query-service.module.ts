@@ -3,12 +3,9 @@ import type { DataSource } from 'typeorm';
 import { ConfigModule, requireAuth, type AppConfig } from '@carts/config';
 import { AccessModule, HEALTH_CHECKS, HealthController } from '@carts/http';
 import { DATA_SOURCE, databaseHealthCheck, ReadModelDatabaseModule } from '@carts/read-model';
-import { CartDetailsReader } from './carts/cart-details.reader';
 import { CartsController } from './carts/carts.controller';
 import { VersionWatcher } from './carts/version-watcher';
 import { CustomerCartsController } from './customers/customer-carts.controller';
-import { CustomerCartsReader } from './customers/customer-carts.reader';
-import { ProductActivityReader } from './products/product-activity.reader';
 import { ProductsController } from './products/products.controller';
 import { ProjectionStatusService } from './projections/projection-status.service';
 import { ProjectionsController } from './projections/projections.controller';
@@ -18,10 +15,7 @@ export function queryServiceModule(config: AppConfig) {
     imports: [ConfigModule.forRoot(config), AccessModule.forRoot(requireAuth(config.auth), config.rateLimit), ReadModelDatabaseModule.forRoot('carts-query')],
     controllers: [HealthController, CartsController, CustomerCartsController, ProductsController, ProjectionsController],
     providers: [
-      CartDetailsReader,
       VersionWatcher,
-      CustomerCartsReader,
-      ProductActivityReader,
       ProjectionStatusService,
       {
         provide: HEALTH_CHECKS,

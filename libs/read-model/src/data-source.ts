@@ -1,29 +1,24 @@
 import { DataSource } from 'typeorm';
-import { CartDetailsEntity } from './entities/cart-details.entity';
-import { DeadLetterEntity } from './entities/dead-letter.entity';
-import { ProjectionGenerationEntity } from './entities/projection-generation.entity';
-import { ProjectionOffsetEntity } from './entities/projection-offset.entity';
-import { CustomerCartEntity } from './entities/customer-cart.entity';
-import { ProductActivityCartEntity, ProductActivityEntity, ProductRevenueEntity } from './entities/product-activity.entity';
 import { InitialSchema1764050000000 } from './migrations/1764050000000-initial-schema';
 import { ReadSideModels1764060000000 } from './migrations/1764060000000-read-side-models';
 import { LogIdentityAndHealth1764070000000 } from './migrations/1764070000000-log-identity-and-health';
 import { CustomerCartsCreatedAt1764100000000 } from './migrations/1764100000000-customer-carts-created-at';
+import { CustomerCartsPricedLines1764200000000 } from './migrations/1764200000000-customer-carts-priced-lines';
 
-export const READ_MODEL_ENTITIES = [
-  ProjectionGenerationEntity, ProjectionOffsetEntity, DeadLetterEntity, CartDetailsEntity, CustomerCartEntity,
-  ProductActivityEntity, ProductRevenueEntity, ProductActivityCartEntity,
-];
 export const READ_MODEL_MIGRATIONS = [
   InitialSchema1764050000000, ReadSideModels1764060000000, LogIdentityAndHealth1764070000000, CustomerCartsCreatedAt1764100000000,
+  CustomerCartsPricedLines1764200000000,
 ];
 
-/** Schema changes only through migrations: `synchronize` stays off everywhere. */
+/**
+ * Schema changes only through migrations: `synchronize` stays off everywhere. No entities: every
+ * read model is written and read with plain SQL next to its fold (projections/<name>/), so TypeORM
+ * serves for the connection pool, the migrations and the transactions.
+ */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'carts'): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: READ_MODEL_ENTITIES,
     migrations: READ_MODEL_MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

@@ -8,3 +8,5 @@ export * from './cartctl-process';
 export * from './read-model-snapshot';
 export * from './buggy-projections';
 export * from './tokens';
+export * from './older-database';
+export * from './read-side';

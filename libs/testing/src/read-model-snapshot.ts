@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { partitionTable, type ProjectionDefinition } from '@carts/read-model';
+import { activeGeneration, partitionTable, type ProjectionDefinition } from '@carts/read-model';
 
 /**
  * Every row of every table of one generation of a projection, without the generation column and
@@ -16,10 +16,9 @@ export async function snapshotGeneration(ds: DataSource, projection: ProjectionD
 }
 
 export async function activeGenerationOf(ds: DataSource, projection: string): Promise<number> {
-  const rows: { generation: number }[] = await ds.query(
-    `SELECT generation FROM projection_generations WHERE projection = $1 AND state = 'active'`, [projection]);
-  if (!rows[0]) throw new Error(`${projection} has no active generation`);
-  return rows[0].generation;
+  const generation = await activeGeneration(ds, projection);
+  if (generation === null) throw new Error(`${projection} has no active generation`);
+  return generation;
 }
 
 /** Sum of the stored next offsets of a generation: a point to wait for ("it has read this far"). */

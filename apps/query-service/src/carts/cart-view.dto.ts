@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CART_STATUSES } from '../customers/customer-carts.dto';
-import type { CartView } from './cart-details.reader';
+import type { CartView } from '@carts/read-model';
 
 export class CartLineDto {
   @ApiProperty({ example: 'sku-42' }) readonly sku: string;

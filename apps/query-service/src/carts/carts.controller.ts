@@ -1,9 +1,10 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DataSource } from 'typeorm';
 import { CurrentCaller, isOperator, ProblemError, ProblemType, strictValidationPipe, unavailableProblem, validationProblem, type Caller } from '@carts/http';
+import { DATA_SOURCE, findCart, type CartView } from '@carts/read-model';
 import { ApiCartResponses } from '../shared/api-docs';
-import { CartDetailsReader, type CartView } from './cart-details.reader';
 import { CartViewDto } from './cart-view.dto';
 import { CartQueryDto, DEFAULT_WAIT_MS } from './cart-query.dto';
 import { VersionWatcher } from './version-watcher';
@@ -13,7 +14,7 @@ const uuidPipe = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([
 @ApiTags('carts')
 @Controller('carts')
 export class CartsController {
-  constructor(private readonly reader: CartDetailsReader, private readonly watcher: VersionWatcher) {}
+  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource, private readonly watcher: VersionWatcher) {}
 
   @Get(':cartId')
   @ApiOperation({ summary: 'The cart as the cart-details read model has it; with minVersion, waits (up to waitMs) until it has that version' })
@@ -30,7 +31,7 @@ export class CartsController {
     const waitMs = query.waitMs ?? DEFAULT_WAIT_MS;
     const started = Date.now();
     const version = query.minVersion === undefined ? undefined : await this.watcher.waitForVersion(cartId, query.minVersion, waitMs, caller.subject);
-    const found = await this.reader.find(cartId);
+    const found = await findCart(this.ds, cartId);
     // Another customer's cart is answered exactly like a cart that does not exist (which, asked
     // for a version, is a 503 after the whole wait).
     const cart = found && (isOperator(caller) || found.customerId === caller.subject) ? found : null;

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
-import { READ_MODEL_CHANNEL } from '@carts/read-model';
-import { CartDetailsReader } from './cart-details.reader';
+import { CART_DETAILS, cartVersions, DATA_SOURCE, READ_MODEL_CHANNEL } from '@carts/read-model';
 
 interface Waiter {
   readonly cartId: string;
@@ -31,7 +31,7 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
   private closed = false;
   private reconnectTimer?: NodeJS.Timeout;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly reader: CartDetailsReader) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   get listening(): boolean {
     return this.client !== null;
@@ -54,7 +54,7 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
    */
   async waitForVersion(cartId: string, minVersion: number, waitMs: number, caller = 'anonymous'): Promise<number> {
     const callerWaits = this.waitsByCaller.get(caller) ?? 0;
-    if (this.count() >= MAX_WAITERS || callerWaits >= MAX_WAITERS_PER_CALLER) return (await this.reader.versions([cartId])).get(cartId) ?? 0;
+    if (this.count() >= MAX_WAITERS || callerWaits >= MAX_WAITERS_PER_CALLER) return (await cartVersions(this.ds, [cartId])).get(cartId) ?? 0;
     this.waitsByCaller.set(caller, callerWaits + 1);
     let waiter!: Waiter;
     const arrived = new Promise<number>((resolve) => (waiter = { cartId, minVersion, resolve }));
@@ -63,11 +63,11 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
     this.waiters.set(cartId, set);
     let timer: NodeJS.Timeout | undefined;
     try {
-      const now = (await this.reader.versions([cartId])).get(cartId) ?? 0;
+      const now = (await cartVersions(this.ds, [cartId])).get(cartId) ?? 0;
       if (now >= minVersion || waitMs === 0) return now;
       const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
       const version = await Promise.race([arrived, timedOut]);
-      return version ?? (await this.reader.versions([cartId])).get(cartId) ?? 0;
+      return version ?? (await cartVersions(this.ds, [cartId])).get(cartId) ?? 0;
     } finally {
       clearTimeout(timer);
       const left = (this.waitsByCaller.get(caller) ?? 1) - 1;
@@ -87,7 +87,7 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.config.database.url, application_name: 'carts-query-listen' });
     client.on('notification', (message) => {
-      if (message.payload === 'cart-details') this.recheck();
+      if (message.payload === CART_DETAILS) this.recheck();
     });
     client.on('error', (error) => this.reconnectLater(error));
     client.on('end', () => this.reconnectLater(new Error('connection ended')));
@@ -129,7 +129,7 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
 
   private async checkAll(): Promise<void> {
     if (this.waiters.size === 0) return;
-    const versions = await this.reader.versions([...this.waiters.keys()]);
+    const versions = await cartVersions(this.ds, [...this.waiters.keys()]);
     for (const [cartId, set] of this.waiters) {
       const version = versions.get(cartId) ?? 0;
       for (const waiter of set) if (version >= waiter.minVersion) waiter.resolve(version);

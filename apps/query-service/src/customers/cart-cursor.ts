@@ -1,10 +1,7 @@
 import { validationProblem } from '@carts/http';
+import type { CustomerCartsPosition } from '@carts/read-model';
 
-/** A keyset position: the (created_at, cart_id) of the last cart of a page, exact to the microsecond. */
-export interface CartCursor {
-  readonly createdAt: string;
-  readonly cartId: string;
-}
+export type CartCursor = CustomerCartsPosition;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

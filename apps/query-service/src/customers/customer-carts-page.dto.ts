@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CART_STATUSES } from './customer-carts.dto';
-import type { CustomerCartView, CustomerCartsPage } from './customer-carts.reader';
+import type { CustomerCartView } from '@carts/read-model';
+import type { CustomerCartsPage } from './customer-carts.controller';
 
 export class CustomerCartDto implements CustomerCartView {
   @ApiProperty({ format: 'uuid' }) readonly cartId: string;

@@ -1,16 +1,22 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiBadQuery } from '../shared/api-docs';
+import type { DataSource } from 'typeorm';
 import { ApiProblem, CurrentCaller, isOperator, ProblemError, ProblemType, RequireRoles, strictValidationPipe, type Caller } from '@carts/http';
-import { decodeCursor } from './cart-cursor';
+import { customerCartsPage, DATA_SOURCE, type CustomerCartView } from '@carts/read-model';
+import { ApiBadQuery } from '../shared/api-docs';
+import { decodeCursor, encodeCursor } from './cart-cursor';
 import { CustomerCartsPageDto } from './customer-carts-page.dto';
 import { CustomerCartsQueryDto, CustomerParams } from './customer-carts.dto';
-import { CustomerCartsReader, type CustomerCartsPage } from './customer-carts.reader';
+
+export interface CustomerCartsPage {
+  readonly items: CustomerCartView[];
+  readonly nextCursor: string | null;
+}
 
 @ApiTags('customers')
 @Controller()
 export class CustomerCartsController {
-  constructor(private readonly reader: CustomerCartsReader) {}
+  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   @Get('me/carts')
   @RequireRoles('customer')
@@ -38,8 +44,9 @@ export class CustomerCartsController {
     return this.page(params.customerId, query);
   }
 
-  private page(customerId: string, query: CustomerCartsQueryDto): Promise<CustomerCartsPage> {
+  private async page(customerId: string, query: CustomerCartsQueryDto): Promise<CustomerCartsPage> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    return this.reader.page(customerId, { status: query.status, limit: query.limit ?? 20, after });
+    const { items, next } = await customerCartsPage(this.ds, customerId, { status: query.status, limit: query.limit ?? 20, after });
+    return { items, nextCursor: next ? encodeCursor(next) : null };
   }
 }

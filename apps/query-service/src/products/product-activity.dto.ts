@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ProductActivityView, RankedProduct } from './product-activity.reader';
-import { TOP_BY, type TopBy } from './products.dto';
+import { TOP_BY, type ProductActivityView, type RankedProduct, type TopBy } from '@carts/read-model';
 
 const count = (description: string) => ApiProperty({ type: 'integer', minimum: 0, description });
 

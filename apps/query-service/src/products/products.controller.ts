@@ -1,16 +1,17 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblem, RequireRoles, ProblemError, ProblemType, strictValidationPipe, validationProblem } from '@carts/http';
+import type { DataSource } from 'typeorm';
+import { ApiProblem, ProblemError, ProblemType, RequireRoles, strictValidationPipe, validationProblem } from '@carts/http';
+import { DATA_SOURCE, findProductActivity, topProducts, type ProductActivityView, type RankedProduct } from '@carts/read-model';
 import { ApiBadQuery } from '../shared/api-docs';
 import { ProductActivityDto, TopProductsDto } from './product-activity.dto';
-import { ProductActivityReader, type ProductActivityView, type RankedProduct } from './product-activity.reader';
 import { SkuParams, TopProductsQueryDto } from './products.dto';
 
 @ApiTags('products')
 @RequireRoles('operator')
 @Controller('products')
 export class ProductsController {
-  constructor(private readonly reader: ProductActivityReader) {}
+  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   @Get('top')
   @ApiOperation({
@@ -25,7 +26,7 @@ export class ProductsController {
       throw validationProblem([{ field: 'currency', message: 'by=revenue needs a currency (e.g. currency=EUR): amounts in different currencies cannot be ranked together' }]);
     }
     if (query.by !== 'revenue' && query.currency) throw validationProblem([{ field: 'currency', message: 'currency applies only to by=revenue' }]);
-    return { by: query.by, currency: query.currency ?? null, items: await this.reader.top(query.by, query.limit ?? 10, query.currency) };
+    return { by: query.by, currency: query.currency ?? null, items: await topProducts(this.ds, query.by, query.limit ?? 10, query.currency) };
   }
 
   @Get(':sku/activity')
@@ -34,7 +35,7 @@ export class ProductsController {
   @ApiBadQuery()
   @ApiProblem(404, 'No activity recorded for this sku: `urn:carts:problem:not-found`, with `sku`')
   async activity(@Param(strictValidationPipe()) params: SkuParams): Promise<ProductActivityView> {
-    const found = await this.reader.find(params.sku);
+    const found = await findProductActivity(this.ds, params.sku);
     if (!found) throw new ProblemError(404, ProblemType.notFound, 'Not found', `No activity recorded for sku ${params.sku}`, { sku: params.sku });
     return found;
   }

@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { TOP_BY, type TopBy } from '@carts/read-model';
 import { ID_PATTERN, IsIdentifierParam, OptionalIntParam } from '../shared/query-params';
-
-export const TOP_BY = ['added', 'purchased', 'revenue', 'abandoned'] as const;
-export type TopBy = (typeof TOP_BY)[number];
 
 export class SkuParams {
   @ApiProperty({ example: 'sku-123', pattern: ID_PATTERN.source })

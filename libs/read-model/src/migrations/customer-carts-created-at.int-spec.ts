@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { dropDatabase, ensureDatabase, parseDatabaseUrl } from '@carts/infra';
-import { assertTestDatabase } from '@carts/testing';
-import { createDataSource, migrate, READ_MODEL_MIGRATIONS } from '../data-source';
+import { databaseBefore, type OlderDatabase } from '@carts/testing';
+import { createDataSource, migrate } from '../data-source';
 import { CustomerCartsCreatedAt1764100000000 } from './1764100000000-customer-carts-created-at';
 
 const A = '0b8e5c1a-9a0e-4f43-8f3c-6b2a8c1d2e3f';
@@ -10,17 +7,15 @@ const B = '1c9f6d2b-0b1f-4054-9f4d-7c3b9d2e3f40';
 
 /** A database made by the earlier schema, with rows in it, migrates to paging by creation time. */
 describe('migration CustomerCartsCreatedAt', () => {
-  const url = parseDatabaseUrl(assertTestDatabase(process.env.DATABASE_URL)).on(`${parseDatabaseUrl(process.env.DATABASE_URL!).database}_mig_${randomBytes(3).toString('hex')}`);
+  let older: OlderDatabase | undefined;
 
   afterAll(async () => {
-    await dropDatabase(url).catch(() => undefined);
+    await older?.dispose();
   });
 
   it('backfills created_at from cart-details (else updated_at), makes it NOT NULL, and indexes the new paging key', async () => {
-    await ensureDatabase(url);
-    const before = new DataSource({ type: 'postgres', url, migrations: READ_MODEL_MIGRATIONS.slice(0, READ_MODEL_MIGRATIONS.indexOf(CustomerCartsCreatedAt1764100000000)), synchronize: false });
-    await before.initialize();
-    await before.runMigrations({ transaction: 'each' });
+    older = await databaseBefore(CustomerCartsCreatedAt1764100000000);
+    const { url, ds: before } = older;
     await before.query(`CREATE TABLE cart_details_g1 PARTITION OF cart_details FOR VALUES IN (1)`);
     await before.query(`CREATE TABLE customer_carts_g1 PARTITION OF customer_carts FOR VALUES IN (1)`);
     await before.query(`INSERT INTO cart_details VALUES (1, $1, 'c-1', 'open', NULL, '[]', 0, 0, 3, '2026-01-01T10:00:00.123456Z', '2026-01-02T00:00:00Z')`, [A]);

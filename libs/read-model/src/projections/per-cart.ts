@@ -16,6 +16,3 @@ export function foldPerCart<R>(events: readonly EventEnvelope[], stored: Readonl
 }
 
 export const cartIdsOf = (events: readonly EventEnvelope[]): string[] => [...new Set(events.map((e) => e.cartId))];
-
-/** Column arrays for an `unnest` bulk statement. */
-export const column = <R, T>(rows: readonly R[], pick: (r: R) => T): T[] => rows.map(pick);

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent, PoisonRecordError } from '@carts/contracts';
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
-import { isTransientDatabaseError } from './transient-errors';
+import { applyInCartOrder, inSavepoint, projectionFailure } from './savepoints';
 
 export interface DeadLetterView {
   readonly id: string;
@@ -73,31 +73,23 @@ async function attempt(tx: EntityManager, projection: ProjectionDefinition, gene
     throw error;
   }
   if (decoded.kind === 'unknown' || !projection.handles.includes(decoded.event.type)) return { ok: true, resolution: 'not-applicable' };
-  await tx.query('SAVEPOINT retry_one');
-  try {
-    await projection.applyBatch(tx, generation, [decoded.event]);
-    await tx.query('RELEASE SAVEPOINT retry_one');
-    return { ok: true, resolution: 'applied' };
-  } catch (error) {
-    if (isTransientDatabaseError(error)) throw error;
-    await tx.query('ROLLBACK TO SAVEPOINT retry_one');
-    return { ok: false, reason: `projection error: ${(error as Error).message}` };
-  }
+  const outcome = await inSavepoint(tx, () => projection.applyBatch(tx, generation, [decoded.event]));
+  return outcome.ok ? { ok: true, resolution: 'applied' } : { ok: false, reason: projectionFailure(outcome.error) };
 }
 
 /** Re-applies one cart's parked records in log order, stopping at the first that still fails. */
 async function retryCart(tx: EntityManager, projection: ProjectionDefinition, generation: number, rows: Row[]): Promise<{ applied: number; left: Row[] }> {
   let applied = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const result = await attempt(tx, projection, generation, rows[i].value);
-    if (!result.ok) {
-      await tx.query(`UPDATE dead_letters SET kind = 'poison', reason = $2 WHERE id = $1`, [rows[i].id, result.reason]);
-      return { applied, left: rows.slice(i).map((r, j) => (j === 0 ? { ...r, kind: 'poison', reason: result.reason } : r)) };
-    }
-    await tx.query(`UPDATE dead_letters SET status = 'resolved', resolution = $2, resolved_at = now() WHERE id = $1`, [rows[i].id, result.resolution]);
+  const stopped = await applyInCartOrder(rows, async (row) => {
+    const result = await attempt(tx, projection, generation, row.value);
+    if (!result.ok) return result;
+    await tx.query(`UPDATE dead_letters SET status = 'resolved', resolution = $2, resolved_at = now() WHERE id = $1`, [row.id, result.resolution]);
     if (result.resolution === 'applied') applied++;
-  }
-  return { applied, left: [] };
+    return result;
+  });
+  if (!stopped) return { applied, left: [] };
+  await tx.query(`UPDATE dead_letters SET kind = 'poison', reason = $2 WHERE id = $1`, [rows[stopped.at].id, stopped.reason]);
+  return { applied, left: rows.slice(stopped.at).map((r, j) => (j === 0 ? { ...r, kind: 'poison', reason: stopped.reason } : r)) };
 }
 
 /**

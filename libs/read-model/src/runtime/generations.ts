@@ -19,9 +19,22 @@ export async function lockProjection(tx: EntityManager, projection: string): Pro
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('projection:' || $1))`, [projection]);
 }
 
+const activeOf = (projection: string): string =>
+  `(SELECT generation FROM projection_generations WHERE projection = ${projection} AND state = 'active')`;
+
+/**
+ * "The active generation of `projection`", to join inside a reading statement itself: one
+ * statement sees either the old generation or the new one of a rebuild, never a mix, and never a
+ * dropped table. The name is inlined (projection names are constants), so a prepared statement
+ * keeps one plan per projection.
+ */
+export function activeGenerationSql(projection: string): string {
+  if (!/^[a-z][a-z0-9-]*$/.test(projection)) throw new Error(`not a projection name: ${JSON.stringify(projection)}`);
+  return activeOf(`'${projection}'`);
+}
+
 export async function activeGeneration(ds: DataSource | EntityManager, projection: string): Promise<number | null> {
-  const rows: { generation: number }[] = await ds.query(
-    `SELECT generation FROM projection_generations WHERE projection = $1 AND state = 'active'`, [projection]);
+  const rows: { generation: number | null }[] = await ds.query(`SELECT ${activeOf('$1')} AS generation`, [projection]);
   return rows[0]?.generation ?? null;
 }
 

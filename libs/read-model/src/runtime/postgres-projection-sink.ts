@@ -5,7 +5,7 @@ import type { LogRecord, LogSnapshot, ProjectionSink, ResumeOutcome, SinkOutcome
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
 import { DeadLetterWriter, type Parked } from './dead-letter-writer';
-import { isTransientDatabaseError } from './transient-errors';
+import { applyInCartOrder, BLOCKED_REASON, inSavepoint, projectionFailure } from './savepoints';
 import { resumeGeneration } from './log-binding';
 
 interface Sorted {
@@ -102,7 +102,7 @@ export class PostgresProjectionSink implements ProjectionSink {
         const decoded = decodeEvent(record.value);
         if (decoded.kind === 'unknown') { unknown++; continue; }
         const cartId = decoded.event.cartId;
-        if (blockedCarts.has(cartId)) parked.push({ record, cartId, kind: 'blocked', reason: 'an earlier event of this cart is parked' });
+        if (blockedCarts.has(cartId)) parked.push({ record, cartId, kind: 'blocked', reason: BLOCKED_REASON });
         else if (this.projection.handles.includes(decoded.event.type)) {
           events.push(decoded.event);
           origin.set(decoded.event, record);
@@ -120,40 +120,22 @@ export class PostgresProjectionSink implements ProjectionSink {
   /**
    * Fast path: the whole batch at once. If the projection throws, find the failing carts with
    * savepoints and park each failing event and that cart's later events; the rest still apply.
-   * A transient database error (deadlock, lost connection) is not the events' fault: it fails
-   * the whole transaction, and the batch is read again.
    */
   private async applyIsolatingFailures(tx: EntityManager, { events, origin }: Sorted): Promise<Parked[]> {
     if (events.length === 0) return [];
-    if (await this.trySavepoint(tx, () => this.projection.applyBatch(tx, this.generation, events))) return [];
+    if ((await inSavepoint(tx, () => this.projection.applyBatch(tx, this.generation, events))).ok) return [];
     const parked: Parked[] = [];
     const byCart = new Map<string, EventEnvelope[]>();
     for (const e of events) byCart.set(e.cartId, [...(byCart.get(e.cartId) ?? []), e]);
     for (const [cartId, cartEvents] of byCart) {
-      for (let i = 0; i < cartEvents.length; i++) {
-        let failure: Error | undefined;
-        const ok = await this.trySavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [cartEvents[i]]), (e) => (failure = e));
-        if (ok) continue;
-        parked.push(...cartEvents.slice(i).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId, kind: j === 0 ? 'poison' as const : 'blocked' as const,
-          reason: j === 0 ? `projection error: ${failure?.message}` : 'an earlier event of this cart is parked' })));
-        break;
-      }
+      const stopped = await applyInCartOrder(cartEvents, async (e) => {
+        const outcome = await inSavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [e]));
+        return outcome.ok ? outcome : { ok: false, reason: projectionFailure(outcome.error) };
+      });
+      if (stopped) parked.push(...cartEvents.slice(stopped.at).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId,
+        kind: j === 0 ? 'poison' as const : 'blocked' as const, reason: j === 0 ? stopped.reason : BLOCKED_REASON })));
     }
     return parked;
-  }
-
-  private async trySavepoint(tx: EntityManager, work: () => Promise<void>, onError?: (e: Error) => void): Promise<boolean> {
-    await tx.query(`SAVEPOINT apply_events`);
-    try {
-      await work();
-      await tx.query(`RELEASE SAVEPOINT apply_events`);
-      return true;
-    } catch (error) {
-      if (isTransientDatabaseError(error)) throw error;
-      await tx.query(`ROLLBACK TO SAVEPOINT apply_events`);
-      onError?.(error as Error);
-      return false;
-    }
   }
 
   private async storeOffset(tx: EntityManager, topic: string, partition: number, next: bigint, applied: number, unknown: number, last: LogRecord | null): Promise<void> {

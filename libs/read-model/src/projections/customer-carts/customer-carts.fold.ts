@@ -1,42 +1,21 @@
-import { cartTotals, evolve, initialState, type CartLine, type CartState } from '@carts/domain';
-import { toDomainEvent, type EventEnvelope } from '@carts/contracts';
+import type { CartLine } from '@carts/domain';
+import type { EventEnvelope } from '@carts/contracts';
+import { evolveCartRow, type CartRow } from '../cart-row';
 
-export interface CustomerCartRow {
-  readonly cartId: string;
-  readonly customerId: string;
-  readonly status: 'open' | 'checked_out' | 'abandoned';
-  readonly currency: string | null;
-  readonly itemCount: number;
-  readonly total: number;
-  /** The fold's state: each line's quantity and price, so a quantity change can be re-totalled. */
-  readonly lines: readonly CartLine[];
-  readonly version: number;
-  /** When the cart was created (its CartCreated): never changes, so it is the list's paging key. */
-  readonly createdAt: string;
-  readonly updatedAt: string;
+/** What the fold needs of a line to re-total the cart after a change; names are not kept here. */
+export type PricedLine = Pick<CartLine, 'sku' | 'quantity' | 'unitPrice'>;
+
+/** A row of `customer_carts`: a cart in its customer's list, paged by (createdAt, cartId). */
+export interface CustomerCartRow extends CartRow {
+  /** The fold's state, not served: each line's quantity and price, so a quantity change can be re-totalled. */
+  readonly pricedLines: readonly PricedLine[];
 }
 
-const stateOf = (row: CustomerCartRow | null): CartState =>
-  row ? { status: row.status, customerId: row.customerId, currency: row.currency, lines: row.lines } : initialState;
+// Back into the domain's lines for `evolve`: the name is never read here, the total is recomputed.
+const toLine = (l: PricedLine): CartLine => ({ ...l, name: '', lineTotal: l.quantity * l.unitPrice });
+const toPriced = ({ sku, quantity, unitPrice }: CartLine): PricedLine => ({ sku, quantity, unitPrice });
 
-/**
- * Pure fold of one cart's events into its row in the customer's list. The cart itself is folded
- * with the domain's own `evolve`, so this list can never disagree with the write side about what
- * an event means. Never throws; an event at or below the row's version is a redelivery.
- */
+/** Pure fold of one cart's events into its row in the customer's list (see `evolveCartRow`). */
 export function evolveCustomerCart(row: CustomerCartRow | null, e: EventEnvelope): CustomerCartRow | null {
-  if (row && e.version <= row.version) return row;
-  const state = evolve(stateOf(row), toDomainEvent(e));
-  if (state.status === 'none') return row;
-  return {
-    cartId: e.cartId,
-    customerId: state.customerId,
-    status: state.status,
-    currency: state.currency,
-    ...cartTotals(state.lines),
-    lines: state.lines,
-    version: e.version,
-    createdAt: row?.createdAt ?? e.occurredAt,
-    updatedAt: e.occurredAt,
-  };
+  return evolveCartRow(row, e, { read: (r) => r.pricedLines.map(toLine), write: (r, lines) => ({ ...r, pricedLines: lines.map(toPriced) }) });
 }

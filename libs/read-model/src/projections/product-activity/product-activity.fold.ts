@@ -1,21 +1,26 @@
 import type { EventEnvelope } from '@carts/contracts';
+import { isNewer } from '../version-guard';
 
-/**
- * What a batch of events changes for one sku: increments only, so deltas from different carts,
- * batches and projector instances add up to the same totals in any order.
- */
-export interface ProductDelta {
-  readonly sku: string;
-  /** Latest name seen in this batch, with (occurredAt, eventId) deciding which is latest. */
-  name: string | null;
-  nameAt: string | null;
-  nameEvent: string | null;
+/** What product activity counts per sku (docs/operations.md, "Product activity"). */
+export interface ProductCounters {
   timesAdded: number;
   quantityAdded: number;
   timesRemoved: number;
   quantityRemoved: number;
   quantityPurchased: number;
   quantityAbandoned: number;
+}
+
+/**
+ * What a batch of events changes for one sku: increments only, so deltas from different carts,
+ * batches and projector instances add up to the same totals in any order.
+ */
+export interface ProductDelta extends ProductCounters {
+  readonly sku: string;
+  /** Latest name seen in this batch, with (occurredAt, eventId) deciding which is latest. */
+  name: string | null;
+  nameAt: string | null;
+  nameEvent: string | null;
   lastActivityAt: string;
   /** Revenue at checkout per currency, minor units. */
   readonly revenue: Map<string, { revenue: number; quantity: number }>;
@@ -86,4 +91,27 @@ export function foldProductActivity(deltas: Map<string, ProductDelta>, e: EventE
     default:
       return;
   }
+}
+
+export interface ProductBatch {
+  /** Per sku, sorted by sku: concurrent batches (other partitions, other instances) lock sku rows in one order, so never deadlock. */
+  readonly deltas: ProductDelta[];
+  /** The last version applied per cart, to store with the aggregates. */
+  readonly versions: Map<string, number>;
+}
+
+/**
+ * Aggregates have no per-row version to compare, so the last version applied per cart is stored
+ * beside them (same transaction): an event the version guard refuses against it (or against an
+ * earlier event of the same batch) is a redelivery, and is not counted again.
+ */
+export function foldProductBatch(events: readonly EventEnvelope[], applied: ReadonlyMap<string, number>): ProductBatch {
+  const deltas = new Map<string, ProductDelta>();
+  const versions = new Map<string, number>();
+  for (const e of events) {
+    if (!isNewer(e.version, versions.get(e.cartId) ?? applied.get(e.cartId))) continue;
+    foldProductActivity(deltas, e);
+    versions.set(e.cartId, e.version);
+  }
+  return { deltas: [...deltas.values()].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)), versions };
 }
