@@ -1,8 +1,9 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, HttpCode, UseInterceptors } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiProblem, header, RETRY_AFTER } from '@carts/http';
 import { CartVersionDto } from './cart-version.dto';
+import { OutcomeResponseInterceptor } from './outcome-response';
 
 export { FieldErrorDto, ProblemDto } from '@carts/http';
 
@@ -14,12 +15,19 @@ export const IDEMPOTENCY_KEY_HEADER = ApiHeader({
 const ETAG = { ETag: header('The cart\'s version after the command, quoted: "4"', { type: 'string', pattern: '^"\\d+"$' }) };
 const CORRELATION_ID = { 'X-Correlation-Id': header('The request\'s X-Correlation-Id, or the one generated for it; copied into every event the command appends') };
 
-/** The success of a command: the cart's new version in the body and as ETag; `Location` on 201. */
+/**
+ * The success of a command: the cart's new version in the body and as ETag; `Location` on 201.
+ * Declared for OpenAPI and applied: the status, and the interceptor that maps the outcome.
+ */
 export function CommandAccepted(status: 200 | 201, description: string) {
   const location: Record<string, HeaderObject> = status === 201
     ? { Location: header('Where the new cart can be read: the query service\'s URL (QUERY_SERVICE_PUBLIC_URL) + /carts/<id>', { type: 'string', format: 'uri' }) }
     : {};
-  return ApiResponse({ status, description, type: CartVersionDto, headers: { ...ETAG, ...CORRELATION_ID, ...location } });
+  return applyDecorators(
+    HttpCode(status),
+    UseInterceptors(OutcomeResponseInterceptor),
+    ApiResponse({ status, description, type: CartVersionDto, headers: { ...ETAG, ...CORRELATION_ID, ...location } }),
+  );
 }
 
 /** Headers and error responses every write endpoint shares. */
