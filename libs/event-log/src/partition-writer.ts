@@ -1,14 +1,8 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { LogSink } from './log-sink';
 import { toLogRecord, type LogRecord } from './partition-reader';
+import { appendInTransaction, type OutboundRecord } from './transactional-append';
 import { WRITER_PROGRESS_KEY, encodeWriterProgress } from './writer-progress';
-
-export interface OutboundRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly key: string;
-  readonly value: Buffer;
-}
 
 /** What the handler decided for a slice of input: records to write, and what to do after. */
 export interface WriterStep {
@@ -169,7 +163,7 @@ export class PartitionWriter {
   private async process(producer: Producer, partition: number, topic: string, slice: KafkaMessage[], last: string): Promise<WriterStep> {
     try {
       const step = this.handler.handle(partition, slice.map((m) => toLogRecord(topic, partition, m)));
-      await this.commit(producer, step.records, partition, last);
+      await this.append(producer, step.records, partition, last);
       return step;
     } catch (error) {
       // Fenced, or the broker went away mid-transaction: this copy of the partition's state can
@@ -181,22 +175,10 @@ export class PartitionWriter {
     }
   }
 
-  private async commit(producer: Producer, records: readonly OutboundRecord[], partition: number, lastOffset: string): Promise<void> {
+  /** The step's records and the writer's progress (next input offset), appended in one transaction. */
+  private async append(producer: Producer, records: readonly OutboundRecord[], partition: number, lastOffset: string): Promise<void> {
     const progress: OutboundRecord = { topic: this.options.progressTopic, partition, key: WRITER_PROGRESS_KEY, value: encodeWriterProgress(BigInt(lastOffset) + 1n) };
-    const byTopic = new Map<string, { key: string; value: Buffer; partition: number }[]>();
-    for (const r of [...records, progress]) {
-      const list = byTopic.get(r.topic) ?? [];
-      list.push({ key: r.key, value: r.value, partition: r.partition });
-      byTopic.set(r.topic, list);
-    }
-    const transaction = await producer.transaction();
-    try {
-      await transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      throw error;
-    }
+    await appendInTransaction(producer, [...records, progress]);
   }
 
   /**
