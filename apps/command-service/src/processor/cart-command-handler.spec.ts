@@ -31,7 +31,7 @@ async function handlerWith(history: CartEvent[], idempotency: IdempotencyRecord[
     release: () => undefined,
   };
   const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` });
-  await handler.acquire(P, async () => undefined);
+  await handler.restore(P, async () => undefined);
   return handler;
 }
 
@@ -132,7 +132,7 @@ describe('CartCommandHandler.handle', () => {
       release: (_: number, released_: PartitionState) => void released.push(released_),
     };
     const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
-    await handler.acquire(P, async () => undefined);
+    await handler.restore(P, async () => undefined);
     const step = handler.handle(P, [commandRecord(addMug())]);
     handler.release(P);
     expect(released).toEqual([state]);
@@ -157,11 +157,11 @@ describe('CartCommandHandler.handle', () => {
       expect(state.unreadable).toEqual([`${TOPICS.events}/${P}@4`, `${TOPICS.events}/${P}@9`]);
       const restorer = { restore: async () => ({ state, recordsRead: 2, fromStandby: true }), release: () => undefined };
       const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
-      await handler.acquire(P, async () => undefined);
+      await handler.restore(P, async () => undefined);
       const lines = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('unreadable'));
       expect(lines).toEqual([expect.stringMatching(new RegExp(`partition ${P}: skipped 2 unreadable event record\\(s\\) while restoring \\(t\\.cart-events/${P}@4, t\\.cart-events/${P}@9\\)`))]);
       handler.release(P);
-      await handler.acquire(P, async () => undefined);
+      await handler.restore(P, async () => undefined);
       expect(warn.mock.calls.filter(([line]) => String(line).includes('unreadable'))).toHaveLength(1);
     } finally {
       warn.mockRestore();

@@ -30,7 +30,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
     return [...this.partitions.keys()];
   }
 
-  async acquire(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition> {
+  async restore(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition> {
     const started = Date.now();
     // The join-during-a-restore test waits for this line before another instance joins.
     this.logger.log(`partition ${partition} restoring`);
