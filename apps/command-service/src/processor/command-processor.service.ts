@@ -11,7 +11,7 @@ import { StandbyTailer } from './standby-tailer';
 /** Runs this instance's share of the single-writer-per-partition command processor. */
 @Injectable()
 export class CommandProcessorService implements OnModuleInit, OnApplicationShutdown {
-  readonly handler: CartCommandHandler;
+  private readonly handler: CartCommandHandler;
   private readonly writer: PartitionWriter;
   private readonly standby: StandbyTailer | undefined;
 
