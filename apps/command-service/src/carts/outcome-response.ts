@@ -46,7 +46,7 @@ export function sendOutcome(reply: FastifyReply, sent: SentCommand, successStatu
   return { cartId: outcome.cartId, version: outcome.version };
 }
 
-/** Applied by `CommandAccepted` (api-docs.ts): command controllers return a `SentCommand`. */
+/** Applied by `CommandEndpoint` (api-docs.ts): command controllers return a `SentCommand`. */
 @Injectable()
 export class OutcomeResponseInterceptor implements NestInterceptor<SentCommand, CartVersionDto> {
   constructor(private readonly reflector: Reflector, @Inject(APP_CONFIG) private readonly config: AppConfig) {}

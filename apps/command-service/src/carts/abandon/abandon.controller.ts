@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandAccepted, CommandEndpoint } from '../api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandEndpoint } from '../api-docs';
 import { CommandHeaders, commandRequest } from '../command-headers';
 import { CommandGateway, type SentCommand } from '../../gateway/command-gateway';
 import { CartParams } from '../cart-params.dto';
@@ -12,9 +12,10 @@ export class AbandonController {
   constructor(private readonly gateway: CommandGateway) {}
 
   @Post(':cartId/abandon')
-  @ApiOperation({ summary: 'Abandon the cart (CartAbandoned); final' })
-  @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @CommandAccepted(200, 'CartAbandoned is durably in cart-events')
+  @CommandEndpoint({
+    summary: 'Abandon the cart (CartAbandoned); final',
+    accepted: 'CartAbandoned is durably in cart-events',
+  })
   abandon(@Param() params: CartParams, @Body(NoBodyPipe) _body: undefined, @CommandHeaders() headers: CommandHeaders): Promise<SentCommand> {
     return this.gateway.send(commandRequest(headers, params.cartId, { type: 'Abandon', data: {} }));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandAccepted, CommandEndpoint } from '../api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandEndpoint } from '../api-docs';
 import { CommandHeaders, commandRequest } from '../command-headers';
 import { CommandGateway, type SentCommand } from '../../gateway/command-gateway';
 import { CartParams } from '../cart-params.dto';
@@ -12,9 +12,10 @@ export class AddItemController {
   constructor(private readonly gateway: CommandGateway) {}
 
   @Post(':cartId/items')
-  @ApiOperation({ summary: 'Add units of an item (ItemAdded)' })
-  @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @CommandAccepted(200, 'ItemAdded is durably in cart-events; ETag is the new version')
+  @CommandEndpoint({
+    summary: 'Add units of an item (ItemAdded)',
+    accepted: 'ItemAdded is durably in cart-events; ETag is the new version',
+  })
   addItem(@Param() params: CartParams, @Body() body: AddItemDto, @CommandHeaders() headers: CommandHeaders): Promise<SentCommand> {
     const { sku, name, quantity, unitPrice, currency } = body;
     return this.gateway.send(commandRequest(headers, params.cartId, { type: 'AddItem', data: { sku, name, quantity, unitPrice, currency } }));

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandAccepted, CommandEndpoint } from '../api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandEndpoint } from '../api-docs';
 import { CommandHeaders, commandRequest } from '../command-headers';
 import { CommandGateway, type SentCommand } from '../../gateway/command-gateway';
 import { CartParams } from '../cart-params.dto';
@@ -12,9 +12,10 @@ export class CheckoutController {
   constructor(private readonly gateway: CommandGateway) {}
 
   @Post(':cartId/checkout')
-  @ApiOperation({ summary: 'Check the cart out (CartCheckedOut, with lines, item count, total, currency); final' })
-  @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @CommandAccepted(200, 'CartCheckedOut is durably in cart-events')
+  @CommandEndpoint({
+    summary: 'Check the cart out (CartCheckedOut, with lines, item count, total, currency); final',
+    accepted: 'CartCheckedOut is durably in cart-events',
+  })
   checkout(@Param() params: CartParams, @Body(NoBodyPipe) _body: undefined, @CommandHeaders() headers: CommandHeaders): Promise<SentCommand> {
     return this.gateway.send(commandRequest(headers, params.cartId, { type: 'Checkout', data: {} }));
   }

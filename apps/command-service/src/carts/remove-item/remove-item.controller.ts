@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandAccepted, CommandEndpoint } from '../api-docs';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandEndpoint } from '../api-docs';
 import { CommandHeaders, commandRequest } from '../command-headers';
 import { CommandGateway, type SentCommand } from '../../gateway/command-gateway';
 import { CartItemParams } from '../cart-params.dto';
@@ -12,9 +12,10 @@ export class RemoveItemController {
   constructor(private readonly gateway: CommandGateway) {}
 
   @Delete(':cartId/items/:sku')
-  @ApiOperation({ summary: 'Remove a line (ItemRemoved)' })
-  @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @CommandAccepted(200, 'ItemRemoved is durably in cart-events')
+  @CommandEndpoint({
+    summary: 'Remove a line (ItemRemoved)',
+    accepted: 'ItemRemoved is durably in cart-events',
+  })
   removeItem(@Param() params: CartItemParams, @Body(NoBodyPipe) _body: undefined, @CommandHeaders() headers: CommandHeaders): Promise<SentCommand> {
     return this.gateway.send(commandRequest(headers, params.cartId, { type: 'RemoveItem', data: { sku: params.sku } }));
   }
