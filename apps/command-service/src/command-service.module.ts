@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { ConfigModule, requireAuth, type AppConfig } from '@carts/config';
 import { AccessModule, HEALTH_CHECKS, HealthController, strictValidationPipe } from '@carts/http';
-import { CommandBus } from './bus/command-bus';
-import { CommandSender } from './carts/command-sender';
+import { CommandGateway } from './gateway/command-gateway';
 import { AbandonController } from './carts/abandon/abandon.controller';
 import { AddItemController } from './carts/add-item/add-item.controller';
 import { ChangeItemQuantityController } from './carts/change-item-quantity/change-item-quantity.controller';
@@ -21,12 +20,11 @@ export function commandServiceModule(config: AppConfig) {
     ],
     providers: [
       ...kafkaProviders,
-      CommandBus,
-      CommandSender,
+      CommandGateway,
       CommandProcessorService,
       { provide: APP_PIPE, useFactory: strictValidationPipe },
       // The write side depends on the broker only: it never reads the read models' database.
-      { provide: HEALTH_CHECKS, inject: [CommandBus], useFactory: (bus: CommandBus) => [{ name: 'kafka', check: async () => bus.isReady }] },
+      { provide: HEALTH_CHECKS, inject: [CommandGateway], useFactory: (gateway: CommandGateway) => [{ name: 'kafka', check: async () => gateway.isReady }] },
     ],
   })
   class CommandServiceModule {}

@@ -4,6 +4,7 @@ export * from './topic-provisioner';
 export * from './partition-reader';
 export * from './partition-tailer';
 export * from './partition-writer';
+export * from './transactional-append';
 export * from './batching-producer';
 export * from './reply-listener';
 export * from './projection-consumer';

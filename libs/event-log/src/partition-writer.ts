@@ -1,16 +1,10 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { LogSink } from './log-sink';
 import { toLogRecord, type LogRecord } from './partition-reader';
+import { appendInTransaction, type OutboundRecord } from './transactional-append';
 import { WRITER_PROGRESS_KEY, encodeWriterProgress } from './writer-progress';
 
-export interface OutboundRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly key: string;
-  readonly value: Buffer;
-}
-
-/** What the handler decided for a slice of input: records to write, and what to do after. */
+/** What the handler decided for a slice of input: the records to append, and what to do once they are. */
 export interface WriterStep {
   readonly records: readonly OutboundRecord[];
   /** Called only once the Kafka transaction holding `records` has committed. */
@@ -29,7 +23,7 @@ export interface PartitionWriterHandler {
    * progress topic's partition. `heartbeat` is the group member's: call it throughout a long
    * restore, and let its error (a rebalance) end the restore, so the member rejoins at once.
    */
-  acquire(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition>;
+  restore(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition>;
   release(partition: number): void;
   handle(partition: number, records: readonly LogRecord[]): WriterStep;
 }
@@ -75,9 +69,10 @@ export interface PartitionWriterOptions {
 
 /**
  * One writer per partition, the way Kafka Streams does it: the group owns the input partitions,
- * and each owned partition has its own transactional producer (`<prefix>-<partition>`). Output
- * records and the writer's progress (next input offset) commit in one transaction, so a stale
- * owner that wakes up after a rebalance is fenced by the broker and nothing is applied twice.
+ * and each owned partition has its own transactional producer (`<prefix>-<partition>`). The
+ * handler's records and the writer's progress (next input offset) are appended in one transaction,
+ * so a stale owner that wakes up after a rebalance is fenced by the broker and nothing is applied
+ * twice.
  * The consumer group's offsets are committed too, outside transactions, about once a second:
  * a starting point and what lag tools show, never what decides which commands are done.
  */
@@ -141,8 +136,8 @@ export class PartitionWriter {
 
   private async processBatch({ batch, heartbeat, resolveOffset, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
-    const producer = await this.acquire(partition, heartbeat);
-    // The group may hand us commands another owner already processed (see acquire): skip them.
+    const producer = await this.takeOver(partition, heartbeat);
+    // The group may hand us commands another owner already processed (see takeOver): skip them.
     const floor = this.floors.get(partition) ?? 0n;
     const messages = batch.messages.filter((m) => BigInt(m.offset) >= floor);
     if (messages.length === 0 && batch.messages.length > 0) resolveOffset(batch.messages[batch.messages.length - 1].offset);
@@ -169,7 +164,7 @@ export class PartitionWriter {
   private async process(producer: Producer, partition: number, topic: string, slice: KafkaMessage[], last: string): Promise<WriterStep> {
     try {
       const step = this.handler.handle(partition, slice.map((m) => toLogRecord(topic, partition, m)));
-      await this.commit(producer, step.records, partition, last);
+      await this.append(producer, step.records, partition, last);
       return step;
     } catch (error) {
       // Fenced, or the broker went away mid-transaction: this copy of the partition's state can
@@ -181,22 +176,10 @@ export class PartitionWriter {
     }
   }
 
-  private async commit(producer: Producer, records: readonly OutboundRecord[], partition: number, lastOffset: string): Promise<void> {
+  /** The step's records and the writer's progress (next input offset), appended in one transaction. */
+  private async append(producer: Producer, records: readonly OutboundRecord[], partition: number, lastOffset: string): Promise<void> {
     const progress: OutboundRecord = { topic: this.options.progressTopic, partition, key: WRITER_PROGRESS_KEY, value: encodeWriterProgress(BigInt(lastOffset) + 1n) };
-    const byTopic = new Map<string, { key: string; value: Buffer; partition: number }[]>();
-    for (const r of [...records, progress]) {
-      const list = byTopic.get(r.topic) ?? [];
-      list.push({ key: r.key, value: r.value, partition: r.partition });
-      byTopic.set(r.topic, list);
-    }
-    const transaction = await producer.transaction();
-    try {
-      await transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      throw error;
-    }
+    await appendInTransaction(producer, [...records, progress]);
   }
 
   /**
@@ -210,7 +193,7 @@ export class PartitionWriter {
    *    may be older (it is committed about once a second, and kafkajs has no KIP-447 to wait for
    *    pending ones); it is only the fallback when there is no progress record yet.
    */
-  private async acquire(partition: number, heartbeat: () => Promise<void>): Promise<Producer> {
+  private async takeOver(partition: number, heartbeat: () => Promise<void>): Promise<Producer> {
     const existing = this.producers.get(partition);
     if (existing) return existing;
     await heartbeat(); // a member that missed a rebalance learns it here, before fencing the new owner
@@ -224,7 +207,7 @@ export class PartitionWriter {
     try {
       await producer.connect();
       await (await producer.transaction()).abort();
-      const restored = await this.handler.acquire(partition, heartbeat);
+      const restored = await this.handler.restore(partition, heartbeat);
       this.floors.set(partition, restored.nextInputOffset ?? (await this.committedOffset(partition)));
     } catch (error) {
       this.handler.release(partition);

@@ -1,10 +1,17 @@
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
+import { map, type Observable } from 'rxjs';
+import { APP_CONFIG, type AppConfig } from '@carts/config';
 import type { CommandOutcome } from '@carts/contracts';
-import { ProblemError, ProblemType } from '@carts/http';
+import { ProblemError, ProblemType, unavailableProblem } from '@carts/http';
+import type { SentCommand } from '../gateway/command-gateway';
+import type { CartVersionDto } from './cart-version.dto';
 
 const NOT_FOUND_TYPES: Record<string, string> = { CART_NOT_FOUND: ProblemType.cartNotFound, ITEM_NOT_IN_CART: ProblemType.itemNotFound };
 
-/** Maps the writer's outcome to HTTP: the body on success, a problem (with `code`) otherwise. */
+/** A rejected command as an RFC 9457 problem (with its `code`). */
 export function outcomeToProblem(outcome: Extract<CommandOutcome, { status: 'rejected' }>): ProblemError {
   const ext = { code: outcome.code, cartId: outcome.cartId, currentVersion: outcome.version };
   switch (outcome.kind) {
@@ -23,15 +30,30 @@ export function outcomeToProblem(outcome: Extract<CommandOutcome, { status: 'rej
   }
 }
 
-export interface CommandAccepted {
-  readonly cartId: string;
-  readonly version: number;
-}
-
-/** `readBaseUrl`: the query service's public URL — a 201's Location is where the new cart can be read. */
-export function sendOutcome(reply: FastifyReply, outcome: CommandOutcome, successStatus: number, readBaseUrl: string): CommandAccepted {
+/**
+ * The one place a command's outcome becomes HTTP: X-Correlation-Id always; on success the
+ * status (`@HttpCode`), the new version as body and ETag, and on 201 the Location where the cart
+ * can be read (the query service's public URL); otherwise a problem+json (503 with Retry-After
+ * when no outcome came in time).
+ */
+export function sendOutcome(reply: FastifyReply, sent: SentCommand, successStatus: number, readBaseUrl: string): CartVersionDto {
+  const { outcome } = sent;
+  void reply.header('x-correlation-id', sent.correlationId);
+  if (outcome.status === 'unavailable') throw unavailableProblem(`The command could not be confirmed: ${outcome.message}. Retry with the same Idempotency-Key.`, 1);
   if (outcome.status === 'rejected') throw outcomeToProblem(outcome);
-  void reply.status(successStatus).header('etag', `"${outcome.version}"`);
+  void reply.header('etag', `"${outcome.version}"`);
   if (successStatus === 201) void reply.header('location', `${readBaseUrl}/carts/${outcome.cartId}`);
   return { cartId: outcome.cartId, version: outcome.version };
+}
+
+/** Applied by `CommandEndpoint` (api-docs.ts): command controllers return a `SentCommand`. */
+@Injectable()
+export class OutcomeResponseInterceptor implements NestInterceptor<SentCommand, CartVersionDto> {
+  constructor(private readonly reflector: Reflector, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  intercept(context: ExecutionContext, next: CallHandler<SentCommand>): Observable<CartVersionDto> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const successStatus = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler());
+    return next.handle().pipe(map((sent) => sendOutcome(reply, sent, successStatus, this.config.http.queryPublicUrl)));
+  }
 }

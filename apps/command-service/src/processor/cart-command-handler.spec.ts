@@ -4,7 +4,6 @@ import type { CartCommand, CartEvent } from '@carts/domain';
 import type { LogRecord, OutboundRecord } from '@carts/event-log';
 import { CartCommandHandler } from './cart-command-handler';
 import { PartitionState } from './partition-state';
-import { applyRecords, newReplica } from './replica';
 
 const TOPICS = topicNames('t.');
 const P = 3;
@@ -22,17 +21,17 @@ const commandRecord = (command: CartCommand, extra: Partial<CommandMessage> = {}
 /** A partition whose log already holds `history` for CART (versions 1..n). */
 async function handlerWith(history: CartEvent[], idempotency: IdempotencyRecord[] = []): Promise<CartCommandHandler> {
   let n = 0;
-  const loader = {
-    load: async () => {
+  const restorer = {
+    restore: async () => {
       const state = new PartitionState(86_400_000);
       history.forEach((event, i) => state.restoreEvent(encodeEvent(envelope(event, { eventId: `old-${i}`, cartId: CART, version: i + 1, occurredAt: NOW.toISOString(), commandId: 'old', correlationId: 'old' }))));
       idempotency.forEach((r) => state.restoreIdempotency(`${r.cartId}/${r.key}`, encodeJson(r), NOW.getTime()));
-      return { replica: { state, positions: new Map<string, bigint>() }, recordsRead: history.length, fromStandby: false };
+      return { state, recordsRead: history.length, fromStandby: false };
     },
     release: () => undefined,
   };
-  const handler = new CartCommandHandler(loader, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` });
-  await handler.acquire(P, async () => undefined);
+  const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` });
+  await handler.restore(P, async () => undefined);
   return handler;
 }
 
@@ -128,12 +127,12 @@ describe('CartCommandHandler.handle', () => {
     const state = new PartitionState(86_400_000);
     state.restoreEvent(encodeEvent(envelope(created, { eventId: 'old', cartId: CART, version: 1, occurredAt: NOW.toISOString(), commandId: 'old', correlationId: 'old' })));
     const released: PartitionState[] = [];
-    const loader = {
-      load: async () => ({ replica: { state, positions: new Map<string, bigint>() }, recordsRead: 1, fromStandby: true }),
-      release: (_: number, replica: { state: PartitionState }) => void released.push(replica.state),
+    const restorer = {
+      restore: async () => ({ state, recordsRead: 1, fromStandby: true }),
+      release: (_: number, released_: PartitionState) => void released.push(released_),
     };
-    const handler = new CartCommandHandler(loader, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
-    await handler.acquire(P, async () => undefined);
+    const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
+    await handler.restore(P, async () => undefined);
     const step = handler.handle(P, [commandRecord(addMug())]);
     handler.release(P);
     expect(released).toEqual([state]);
@@ -152,17 +151,17 @@ describe('CartCommandHandler.handle', () => {
   it('says once, at takeover, which unreadable event records its restore skipped', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
-      const replica = newReplica(86_400_000);
+      const state = new PartitionState(86_400_000);
       const garbage = (o: number): LogRecord => ({ topic: TOPICS.events, partition: P, offset: String(o), key: CART, value: Buffer.from('{not json'), timestamp: '0' });
-      applyRecords(replica, [garbage(4), garbage(9)], TOPICS, NOW.getTime());
-      expect(replica.unreadable).toEqual([`${TOPICS.events}/${P}@4`, `${TOPICS.events}/${P}@9`]);
-      const loader = { load: async () => ({ replica, recordsRead: 2, fromStandby: true }), release: () => undefined };
-      const handler = new CartCommandHandler(loader, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
-      await handler.acquire(P, async () => undefined);
+      state.apply([garbage(4), garbage(9)], TOPICS, NOW.getTime());
+      expect(state.unreadable).toEqual([`${TOPICS.events}/${P}@4`, `${TOPICS.events}/${P}@9`]);
+      const restorer = { restore: async () => ({ state, recordsRead: 2, fromStandby: true }), release: () => undefined };
+      const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
+      await handler.restore(P, async () => undefined);
       const lines = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('unreadable'));
       expect(lines).toEqual([expect.stringMatching(new RegExp(`partition ${P}: skipped 2 unreadable event record\\(s\\) while restoring \\(t\\.cart-events/${P}@4, t\\.cart-events/${P}@9\\)`))]);
       handler.release(P);
-      await handler.acquire(P, async () => undefined);
+      await handler.restore(P, async () => undefined);
       expect(warn.mock.calls.filter(([line]) => String(line).includes('unreadable'))).toHaveLength(1);
     } finally {
       warn.mockRestore();

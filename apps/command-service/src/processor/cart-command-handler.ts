@@ -3,9 +3,8 @@ import { envelope, encodeEvent, encodeJson, decodeJson, isCommandMessage, idempo
   type CommandMessage, type CommandReply, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
 import type { LogRecord, OutboundRecord, PartitionWriterHandler, RestoredPartition, WriterStep } from '@carts/event-log';
 import { decideCommand } from './command-decision';
-import type { CartEntry } from './partition-state';
-import type { PartitionStateLoader } from './partition-state-loader';
-import type { Replica } from './replica';
+import type { CartEntry, PartitionState } from './partition-state';
+import type { PartitionRestorer } from './partition-restore';
 
 export interface Clock { now(): Date }
 export interface IdGenerator { next(): string }
@@ -17,10 +16,10 @@ export interface IdGenerator { next(): string }
  */
 export class CartCommandHandler implements PartitionWriterHandler {
   private readonly logger = new Logger('CommandProcessor');
-  private readonly partitions = new Map<number, Replica>();
+  private readonly partitions = new Map<number, PartitionState>();
 
   constructor(
-    private readonly loader: PartitionStateLoader,
+    private readonly restorer: Pick<PartitionRestorer, 'restore' | 'release'>,
     private readonly topics: TopicNames,
     private readonly replyPartitions: number,
     private readonly clock: Clock,
@@ -31,44 +30,43 @@ export class CartCommandHandler implements PartitionWriterHandler {
     return [...this.partitions.keys()];
   }
 
-  async acquire(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition> {
+  async restore(partition: number, heartbeat: () => Promise<void>): Promise<RestoredPartition> {
     const started = Date.now();
     // The join-during-a-restore test waits for this line before another instance joins.
     this.logger.log(`partition ${partition} restoring`);
-    let loaded;
+    let restored;
     try {
-      loaded = await this.loader.load(partition, heartbeat);
+      restored = await this.restorer.restore(partition, heartbeat);
     } catch (error) {
       const e = error as Error & { type?: string };
       this.logger.warn(`partition ${partition} restore ended after ${Date.now() - started} ms: ${e.type ?? e.name}: ${e.message}`);
       throw error;
     }
-    const { replica, recordsRead, fromStandby } = loaded;
-    const { state } = replica;
-    this.partitions.set(partition, replica);
+    const { state, recordsRead, fromStandby } = restored;
+    this.partitions.set(partition, state);
     // The bench and the tests parse this line: keep its head ("… N events in T ms") as it is.
     const source = fromStandby ? `from the standby + ${recordsRead} records caught up` : `${recordsRead} records read from offset 0`;
     this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms (${source})`);
-    this.reportUnreadable(partition, replica.unreadable);
+    this.reportUnreadable(partition, state.unreadable);
     return { nextInputOffset: state.writerProgress };
   }
 
   /** Once per record: a standby that met it reports it at takeover, and the list is emptied. */
-  private reportUnreadable(partition: number, unreadable: string[] | undefined): void {
-    if (!unreadable?.length) return;
+  private reportUnreadable(partition: number, unreadable: string[]): void {
+    if (!unreadable.length) return;
     const shown = unreadable.slice(0, 5).join(', ');
     this.logger.warn(`partition ${partition}: skipped ${unreadable.length} unreadable event record(s) while restoring (${shown}${unreadable.length > 5 ? ', …' : ''}); they take no version here, and the projections park them (cartctl dlq list)`);
     unreadable.length = 0;
   }
 
   release(partition: number): void {
-    const replica = this.partitions.get(partition);
+    const state = this.partitions.get(partition);
     this.partitions.delete(partition);
-    if (replica) this.loader.release(partition, replica);
+    if (state) this.restorer.release(partition, state);
   }
 
   handle(partition: number, records: readonly LogRecord[]): WriterStep {
-    const state = this.partitions.get(partition)?.state;
+    const state = this.partitions.get(partition);
     if (!state) throw new Error(`partition ${partition} is not owned by this instance`);
     const carts = new Map<string, CartEntry>();
     const remembered = new Map<string, IdempotencyRecord>();

@@ -5,13 +5,13 @@ import { CONSUMER_GROUPS, type TopicNames } from '@carts/contracts';
 import { PartitionWriter, type Kafka } from '@carts/event-log';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
 import { CartCommandHandler } from './cart-command-handler';
-import { KafkaPartitionStateLoader } from './partition-state-loader';
+import { PartitionRestorer } from './partition-restore';
 import { StandbyTailer } from './standby-tailer';
 
 /** Runs this instance's share of the single-writer-per-partition command processor. */
 @Injectable()
 export class CommandProcessorService implements OnModuleInit, OnApplicationShutdown {
-  readonly handler: CartCommandHandler;
+  private readonly handler: CartCommandHandler;
   private readonly writer: PartitionWriter;
   private readonly standby: StandbyTailer | undefined;
 
@@ -23,8 +23,8 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
     this.standby = config.commands.standbyReplicas
       ? new StandbyTailer(kafka, { topics, partitions: config.kafka.partitions, idempotencyRetentionMs: retention, now })
       : undefined;
-    const loader = new KafkaPartitionStateLoader(kafka, topics, retention, now, this.standby);
-    this.handler = new CartCommandHandler(loader, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() });
+    const restorer = new PartitionRestorer(kafka, topics, retention, now, this.standby);
+    this.handler = new CartCommandHandler(restorer, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() });
     this.writer = new PartitionWriter(kafka, {
       groupId: CONSUMER_GROUPS.commandProcessor(prefix),
       inputTopic: topics.commands,

@@ -1,6 +1,6 @@
 import { evolve, initialState, type CartState } from '@carts/domain';
-import { decodeEvent, toDomainEvent, type IdempotencyRecord } from '@carts/contracts';
-import { WRITER_PROGRESS_KEY, decodeWriterProgress, laterProgress } from '@carts/event-log';
+import { decodeEvent, toDomainEvent, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
+import { WRITER_PROGRESS_KEY, decodeWriterProgress, laterProgress, type LogRecord } from '@carts/event-log';
 
 export interface CartEntry {
   readonly state: CartState;
@@ -10,10 +10,15 @@ export interface CartEntry {
 
 export const NEW_CART: CartEntry = { state: initialState, version: 0 };
 
+export type StateTopics = Pick<TopicNames, 'events' | 'writerProgress'>;
+
 /**
- * The write-side state of one partition, rebuilt from `cart-events`, `cart-idempotency` and
- * `cart-writer-progress` on assignment. Only the partition's owner mutates it, and only after a
- * transaction committed.
+ * The write-side state of one partition — its carts, its idempotency records, the writer's
+ * progress — and how far into the log it is: the next offset of `cart-events`,
+ * `cart-idempotency` and `cart-writer-progress` applied. Restored on assignment (see
+ * partition-restore.ts); a standby keeps one current in the background (standby-tailer.ts), so a
+ * new owner catches it up from `positions` to the end instead of reading from 0. The owner
+ * mutates it only after a transaction committed.
  */
 export class PartitionState {
   readonly carts = new Map<string, CartEntry>();
@@ -21,11 +26,33 @@ export class PartitionState {
   eventsRestored = 0;
   /** The command processor's progress (next command offset): the latest of its records (see writer-progress.ts). */
   writerProgress: bigint | null = null;
+  /** Next offset to apply, per topic; a missing topic means 0. */
+  readonly positions = new Map<string, bigint>();
+  /** Unreadable events met since the owner last reported them (`topic/partition@offset`). */
+  readonly unreadable: string[] = [];
 
   constructor(private readonly idempotencyRetentionMs: number) {}
 
   cart(cartId: string): CartEntry {
     return this.carts.get(cartId) ?? NEW_CART;
+  }
+
+  /**
+   * Applies records of one partition in offset order, skipping any below the position: an
+   * overlapping re-read then changes nothing, which matters for the last-writer-wins idempotency
+   * records. Events are idempotent by version, and progress only moves forward, anyway.
+   */
+  apply(records: readonly LogRecord[], topics: StateTopics, now: number): void {
+    for (const r of records) {
+      const offset = BigInt(r.offset);
+      if (offset < (this.positions.get(r.topic) ?? 0n)) continue;
+      if (r.topic === topics.events) {
+        if (this.restoreEvent(r.value) === 'unreadable') this.unreadable.push(`${r.topic}/${r.partition}@${r.offset}`);
+      }
+      else if (r.topic === topics.writerProgress) this.restoreProgress(r.value);
+      else this.restoreIdempotency(r.key, r.value, now);
+      this.positions.set(r.topic, offset + 1n);
+    }
   }
 
   /**

@@ -1,14 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { TopicNames } from '@carts/contracts';
 import { tailPartitions, type Kafka, type LogRecord, type PartitionTail, type ReadSpec } from '@carts/event-log';
-import type { StandbySource } from './partition-state-loader';
-import { applyRecords, newReplica, type Replica } from './replica';
+import { PartitionState } from './partition-state';
 
 /** How soon a tail that failed to start, or stopped on a non-retriable error, is tried again. */
 const RETRY_MS = 5000;
 
 interface Standby {
-  readonly replica: Replica;
+  readonly state: PartitionState;
   /** The tail generation feeding it; null until the next restart picks it up. */
   fedBy: number | null;
 }
@@ -30,7 +29,7 @@ export interface StandbyTailerOptions {
  * past a standby handed back by an owner, are ignored. A hand-back therefore restarts the tail
  * from everyone's current positions (rebalances are rare; the overlap is skipped by offset).
  */
-export class StandbyTailer implements StandbySource {
+export class StandbyTailer {
   private readonly logger = new Logger(StandbyTailer.name);
   private readonly standbys = new Map<number, Standby>();
   private generation = 0;
@@ -44,7 +43,7 @@ export class StandbyTailer implements StandbySource {
   /** Starts tailing every partition from 0; returns once the tail is running, not caught up. */
   async start(): Promise<void> {
     for (let p = 0; p < this.options.partitions; p++) {
-      if (!this.standbys.has(p)) this.standbys.set(p, { replica: newReplica(this.options.idempotencyRetentionMs), fedBy: null });
+      if (!this.standbys.has(p)) this.standbys.set(p, { state: new PartitionState(this.options.idempotencyRetentionMs), fedBy: null });
     }
     this.scheduleRestart();
     await this.restarting;
@@ -57,15 +56,16 @@ export class StandbyTailer implements StandbySource {
     this.tail = undefined;
   }
 
-  take(partition: number): Replica | undefined {
+  /** Hands the partition's standby over (it is no longer updated in the background), if there is one. */
+  take(partition: number): PartitionState | undefined {
     const standby = this.standbys.get(partition);
     this.standbys.delete(partition);
-    return standby?.replica;
+    return standby?.state;
   }
 
-  giveBack(partition: number, replica: Replica): void {
+  giveBack(partition: number, state: PartitionState): void {
     if (this.stopped) return;
-    this.standbys.set(partition, { replica, fedBy: null });
+    this.standbys.set(partition, { state, fedBy: null });
     this.scheduleRestart();
   }
 
@@ -102,7 +102,7 @@ export class StandbyTailer implements StandbySource {
       standby.fedBy = generation;
       const { events, idempotency, writerProgress } = this.options.topics;
       for (const topic of [events, idempotency, writerProgress]) {
-        specs.push({ topic, partition, fromOffset: (standby.replica.positions.get(topic) ?? 0n).toString() });
+        specs.push({ topic, partition, fromOffset: (standby.state.positions.get(topic) ?? 0n).toString() });
       }
     }
     const old = this.tail;
@@ -122,6 +122,6 @@ export class StandbyTailer implements StandbySource {
   private apply(generation: number, records: readonly LogRecord[]): void {
     const standby = this.standbys.get(records[0].partition);
     if (!standby || standby.fedBy !== generation) return; // owned now, or fed by a newer tail
-    applyRecords(standby.replica, records, this.options.topics, this.options.now());
+    standby.state.apply(records, this.options.topics, this.options.now());
   }
 }

@@ -13,7 +13,7 @@ export interface TransactionView {
   readonly partitions: readonly string[];
 }
 
-/** The command processor's transactional id for a partition (see PartitionWriter.acquire). */
+/** The command processor's transactional id for a partition (see PartitionWriter.takeOver). */
 export const writerTransactionalId = (prefix: string, partition: number): string => `${CONSUMER_GROUPS.commandProcessor(prefix)}-${partition}`;
 
 /** Same transaction: same producer, same epoch, same start. */

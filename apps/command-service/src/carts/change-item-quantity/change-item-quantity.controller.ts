@@ -1,23 +1,22 @@
-import { Body, Controller, HttpCode, Param, Patch, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandAccepted, CommandEndpoint } from '../api-docs';
+import { Body, Controller, Param, Patch } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandEndpoint } from '../api-docs';
+import { CommandHeaders, commandRequest } from '../command-headers';
+import { CommandGateway, type SentCommand } from '../../gateway/command-gateway';
 import { CartItemParams } from '../cart-params.dto';
-import { CartVersionDto } from '../cart-version.dto';
-import { CommandSender } from '../command-sender';
 import { ChangeItemQuantityDto } from './change-item-quantity.dto';
 
 @ApiTags('carts')
 @Controller('carts')
 export class ChangeItemQuantityController {
-  constructor(private readonly sender: CommandSender) {}
+  constructor(private readonly gateway: CommandGateway) {}
 
   @Patch(':cartId/items/:sku')
-  @HttpCode(200)
-  @ApiOperation({ summary: "Set a line's quantity (ItemQuantityChanged; 0 → ItemRemoved; the same quantity → no event)" })
-  @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @CommandAccepted(200, 'The event is durably in cart-events (or nothing changed: same version)')
-  changeQuantity(@Param() params: CartItemParams, @Body() body: ChangeItemQuantityDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
-    return this.sender.send(request, reply, params.cartId, { type: 'ChangeItemQuantity', data: { sku: params.sku, quantity: body.quantity } });
+  @CommandEndpoint({
+    summary: "Set a line's quantity (ItemQuantityChanged; 0 → ItemRemoved; the same quantity → no event)",
+    accepted: 'The event is durably in cart-events (or nothing changed: same version)',
+  })
+  changeQuantity(@Param() params: CartItemParams, @Body() body: ChangeItemQuantityDto, @CommandHeaders() headers: CommandHeaders): Promise<SentCommand> {
+    return this.gateway.send(commandRequest(headers, params.cartId, { type: 'ChangeItemQuantity', data: { sku: params.sku, quantity: body.quantity } }));
   }
 }

@@ -1,23 +1,22 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandAccepted, CommandEndpoint } from '../api-docs';
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandEndpoint } from '../api-docs';
+import { CommandHeaders, commandRequest } from '../command-headers';
+import { CommandGateway, type SentCommand } from '../../gateway/command-gateway';
 import { CartParams } from '../cart-params.dto';
-import { CartVersionDto } from '../cart-version.dto';
-import { CommandSender } from '../command-sender';
 import { NoBodyPipe } from '../no-body.pipe';
 
 @ApiTags('carts')
 @Controller('carts')
 export class CheckoutController {
-  constructor(private readonly sender: CommandSender) {}
+  constructor(private readonly gateway: CommandGateway) {}
 
   @Post(':cartId/checkout')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Check the cart out (CartCheckedOut, with lines, item count, total, currency); final' })
-  @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @CommandAccepted(200, 'CartCheckedOut is durably in cart-events')
-  checkout(@Param() params: CartParams, @Body(NoBodyPipe) _body: undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
-    return this.sender.send(request, reply, params.cartId, { type: 'Checkout', data: {} });
+  @CommandEndpoint({
+    summary: 'Check the cart out (CartCheckedOut, with lines, item count, total, currency); final',
+    accepted: 'CartCheckedOut is durably in cart-events',
+  })
+  checkout(@Param() params: CartParams, @Body(NoBodyPipe) _body: undefined, @CommandHeaders() headers: CommandHeaders): Promise<SentCommand> {
+    return this.gateway.send(commandRequest(headers, params.cartId, { type: 'Checkout', data: {} }));
   }
 }

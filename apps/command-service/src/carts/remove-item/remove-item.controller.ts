@@ -1,23 +1,22 @@
-import { Body, Controller, Delete, HttpCode, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandAccepted, CommandEndpoint } from '../api-docs';
+import { Body, Controller, Delete, Param } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CommandEndpoint } from '../api-docs';
+import { CommandHeaders, commandRequest } from '../command-headers';
+import { CommandGateway, type SentCommand } from '../../gateway/command-gateway';
 import { CartItemParams } from '../cart-params.dto';
-import { CartVersionDto } from '../cart-version.dto';
-import { CommandSender } from '../command-sender';
 import { NoBodyPipe } from '../no-body.pipe';
 
 @ApiTags('carts')
 @Controller('carts')
 export class RemoveItemController {
-  constructor(private readonly sender: CommandSender) {}
+  constructor(private readonly gateway: CommandGateway) {}
 
   @Delete(':cartId/items/:sku')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Remove a line (ItemRemoved)' })
-  @CommandEndpoint({ ifMatch: true, cartMustExist: true })
-  @CommandAccepted(200, 'ItemRemoved is durably in cart-events')
-  removeItem(@Param() params: CartItemParams, @Body(NoBodyPipe) _body: undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CartVersionDto> {
-    return this.sender.send(request, reply, params.cartId, { type: 'RemoveItem', data: { sku: params.sku } });
+  @CommandEndpoint({
+    summary: 'Remove a line (ItemRemoved)',
+    accepted: 'ItemRemoved is durably in cart-events',
+  })
+  removeItem(@Param() params: CartItemParams, @Body(NoBodyPipe) _body: undefined, @CommandHeaders() headers: CommandHeaders): Promise<SentCommand> {
+    return this.gateway.send(commandRequest(headers, params.cartId, { type: 'RemoveItem', data: { sku: params.sku } }));
   }
 }

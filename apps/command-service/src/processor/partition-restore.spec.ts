@@ -1,8 +1,8 @@
 import { encodeEvent, encodeJson, envelope, topicNames, type IdempotencyRecord } from '@carts/contracts';
 import type { CartEvent } from '@carts/domain';
 import { WRITER_PROGRESS_KEY, encodeWriterProgress, type LogRecord, type ReadOptions, type ReadSpec } from '@carts/event-log';
-import { KafkaPartitionStateLoader, type StandbySource } from './partition-state-loader';
-import { applyRecords, newReplica, type Replica } from './replica';
+import { PartitionRestorer, type StandbySource } from './partition-restore';
+import { PartitionState } from './partition-state';
 
 const TOPICS = topicNames('t.');
 const P = 2;
@@ -44,19 +44,19 @@ function memoryReader(log: { events: LogRecord[]; idempotency: LogRecord[]; prog
 }
 
 class FakeStandby implements StandbySource {
-  readonly replicas = new Map<number, Replica>();
-  take(partition: number): Replica | undefined {
+  readonly replicas = new Map<number, PartitionState>();
+  take(partition: number): PartitionState | undefined {
     const r = this.replicas.get(partition);
     this.replicas.delete(partition);
     return r;
   }
-  giveBack(partition: number, replica: Replica): void {
-    this.replicas.set(partition, replica);
+  giveBack(partition: number, state: PartitionState): void {
+    this.replicas.set(partition, state);
   }
 }
 
-const snapshot = (r: Replica) => ({
-  carts: new Map(r.state.carts), idempotency: new Map(r.state.idempotency), progress: r.state.writerProgress, positions: new Map(r.positions),
+const snapshot = (s: PartitionState) => ({
+  carts: new Map(s.carts), idempotency: new Map(s.idempotency), progress: s.writerProgress, positions: new Map(s.positions),
 });
 const heartbeat = async () => undefined;
 
@@ -64,55 +64,55 @@ describe('standby hand-off', () => {
   const log = partitionLog();
 
   it('a standby that tailed part of the log, caught up to the end, equals a full restore and reads only the tail', async () => {
-    const full = await new KafkaPartitionStateLoader(memoryReader(log), TOPICS, DAY, () => NOW).load(P, heartbeat);
+    const full = await new PartitionRestorer(memoryReader(log), TOPICS, DAY, () => NOW).restore(P, heartbeat);
     expect(full.fromStandby).toBe(false);
-    expect(full.replica.state.writerProgress).toBe(60n);
+    expect(full.state.writerProgress).toBe(60n);
 
     const standby = new FakeStandby();
-    const warm = newReplica(DAY);
+    const warm = new PartitionState(DAY);
     // The tail delivered a prefix of each topic, and re-delivered an overlap (a restart): skipped by offset.
-    applyRecords(warm, [...log.events.slice(0, 40), ...log.idempotency.slice(0, 90)], TOPICS, NOW);
-    applyRecords(warm, [...log.events.slice(30, 45), ...log.idempotency.slice(50, 100)], TOPICS, NOW);
+    warm.apply([...log.events.slice(0, 40), ...log.idempotency.slice(0, 90)], TOPICS, NOW);
+    warm.apply([...log.events.slice(30, 45), ...log.idempotency.slice(50, 100)], TOPICS, NOW);
     standby.giveBack(P, warm);
     const reader = memoryReader(log);
-    const taken = await new KafkaPartitionStateLoader(reader, TOPICS, DAY, () => NOW, standby).load(P, heartbeat);
+    const taken = await new PartitionRestorer(reader, TOPICS, DAY, () => NOW, standby).restore(P, heartbeat);
 
     expect(taken.fromStandby).toBe(true);
     expect(reader.read).toBe(15 + 20);
-    expect(snapshot(taken.replica)).toEqual(snapshot(full.replica));
+    expect(snapshot(taken.state)).toEqual(snapshot(full.state));
     expect(standby.replicas.has(P)).toBe(false);
   });
 
   it('an overlapping re-read never moves the writer progress back', () => {
-    const replica = newReplica(DAY);
-    applyRecords(replica, log.idempotency, TOPICS, NOW);
-    applyRecords(replica, log.idempotency.slice(0, 10), TOPICS, NOW);
-    expect(replica.state.writerProgress).toBe(60n);
+    const state = new PartitionState(DAY);
+    state.apply(log.idempotency, TOPICS, NOW);
+    state.apply(log.idempotency.slice(0, 10), TOPICS, NOW);
+    expect(state.writerProgress).toBe(60n);
   });
 
   it('a released replica becomes the standby again, and a later takeover reads only what was appended since', async () => {
     const standby = new FakeStandby();
     const head = { events: log.events.slice(0, 30), idempotency: log.idempotency.slice(0, 60) };
-    const loader = new KafkaPartitionStateLoader(memoryReader(head), TOPICS, DAY, () => NOW, standby);
-    const owned = await loader.load(P, heartbeat);
-    loader.release(P, owned.replica);
+    const restorer = new PartitionRestorer(memoryReader(head), TOPICS, DAY, () => NOW, standby);
+    const owned = await restorer.restore(P, heartbeat);
+    restorer.release(P, owned.state);
 
     const reader = memoryReader(log);
-    const again = await new KafkaPartitionStateLoader(reader, TOPICS, DAY, () => NOW, standby).load(P, heartbeat);
-    const full = await new KafkaPartitionStateLoader(memoryReader(log), TOPICS, DAY, () => NOW).load(P, heartbeat);
+    const again = await new PartitionRestorer(reader, TOPICS, DAY, () => NOW, standby).restore(P, heartbeat);
+    const full = await new PartitionRestorer(memoryReader(log), TOPICS, DAY, () => NOW).restore(P, heartbeat);
     expect(again.fromStandby).toBe(true);
     expect(reader.read).toBe(30 + 60);
-    expect(snapshot(again.replica)).toEqual(snapshot(full.replica));
+    expect(snapshot(again.state)).toEqual(snapshot(full.state));
   });
 
   it('gives a half caught-up replica back when the catch-up fails', async () => {
     const standby = new FakeStandby();
-    standby.giveBack(P, newReplica(DAY));
+    standby.giveBack(P, new PartitionState(DAY));
     const failing = async (_: readonly ReadSpec[], onBatch: (records: LogRecord[]) => Promise<void>) => {
       await onBatch(log.events.slice(0, 5));
       throw new Error('broker went away');
     };
-    await expect(new KafkaPartitionStateLoader(failing, TOPICS, DAY, () => NOW, standby).load(P, heartbeat)).rejects.toThrow('broker went away');
+    await expect(new PartitionRestorer(failing, TOPICS, DAY, () => NOW, standby).restore(P, heartbeat)).rejects.toThrow('broker went away');
     expect(standby.replicas.get(P)?.positions.get(TOPICS.events)).toBe(BigInt(log.events[4].offset) + 1n);
   });
 });
@@ -124,26 +124,26 @@ describe('writer progress', () => {
 
   it('is restored from cart-writer-progress, whatever cart-idempotency has lost to retention', async () => {
     const log = { events: legacy.events, idempotency: [], progress: [progressRecord(0, 10), progressRecord(2, 75)] };
-    const { replica } = await new KafkaPartitionStateLoader(memoryReader(log), TOPICS, DAY, () => NOW).load(P, heartbeat);
-    expect(replica.state.writerProgress).toBe(75n);
-    expect(replica.positions.get(TOPICS.writerProgress)).toBe(3n);
+    const { state } = await new PartitionRestorer(memoryReader(log), TOPICS, DAY, () => NOW).restore(P, heartbeat);
+    expect(state.writerProgress).toBe(75n);
+    expect(state.positions.get(TOPICS.writerProgress)).toBe(3n);
   });
 
   it('is still read from cart-idempotency in a log written before cart-writer-progress existed', async () => {
-    const { replica } = await new KafkaPartitionStateLoader(memoryReader(legacy), TOPICS, DAY, () => NOW).load(P, heartbeat);
-    expect(replica.state.writerProgress).toBe(60n);
+    const { state } = await new PartitionRestorer(memoryReader(legacy), TOPICS, DAY, () => NOW).restore(P, heartbeat);
+    expect(state.writerProgress).toBe(60n);
   });
 
   it('is the later of the two records (an older instance may have written after a newer one, during an upgrade)', async () => {
     const ahead = { ...legacy, progress: [progressRecord(0, 30)] };
-    expect((await new KafkaPartitionStateLoader(memoryReader(ahead), TOPICS, DAY, () => NOW).load(P, heartbeat)).replica.state.writerProgress).toBe(60n);
+    expect((await new PartitionRestorer(memoryReader(ahead), TOPICS, DAY, () => NOW).restore(P, heartbeat)).state.writerProgress).toBe(60n);
     const behind = { ...legacy, progress: [progressRecord(0, 90)] };
-    expect((await new KafkaPartitionStateLoader(memoryReader(behind), TOPICS, DAY, () => NOW).load(P, heartbeat)).replica.state.writerProgress).toBe(90n);
+    expect((await new PartitionRestorer(memoryReader(behind), TOPICS, DAY, () => NOW).restore(P, heartbeat)).state.writerProgress).toBe(90n);
   });
 });
 
 describe('a rebalance during a restore', () => {
-  it("ends the restore with the writer group's signal, which the loader hands its reader as keepAlive", async () => {
+  it("ends the restore with the writer group's signal, which the restorer hands its reader as keepAlive", async () => {
     const log = partitionLog();
     const signal = Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS' });
     const writerHeartbeat = async () => { throw signal; };
@@ -153,7 +153,7 @@ describe('a rebalance during a restore', () => {
       await onBatch(log.events.slice(5));
     };
     const standby = new FakeStandby();
-    await expect(new KafkaPartitionStateLoader(reader, TOPICS, DAY, () => NOW, standby).load(P, writerHeartbeat)).rejects.toBe(signal);
+    await expect(new PartitionRestorer(reader, TOPICS, DAY, () => NOW, standby).restore(P, writerHeartbeat)).rejects.toBe(signal);
     // Stopped where the signal came: the half-restored copy is kept as a standby for the next owner.
     expect(standby.replicas.get(P)?.positions.get(TOPICS.events)).toBe(BigInt(log.events[4].offset) + 1n);
   });

@@ -17,8 +17,19 @@ export interface CommandRequest {
   readonly requestHash?: string;
 }
 
-/** The command did not get an outcome in time (broker down, or overloaded): answer 503. */
-export class CommandUnavailableError extends Error {}
+/** No outcome in time (broker down, or overloaded): the HTTP answer is a 503. */
+export interface Unavailable {
+  readonly status: 'unavailable';
+  readonly message: string;
+}
+
+/** What the HTTP layer answers from (see outcome-response.ts). */
+export interface SentCommand {
+  readonly correlationId: string;
+  readonly outcome: CommandOutcome | Unavailable;
+}
+
+class CommandUnavailableError extends Error {}
 
 interface Waiter {
   readonly resolve: (outcome: CommandOutcome) => void;
@@ -26,12 +37,13 @@ interface Waiter {
 }
 
 /**
- * The stateless HTTP side of the write path: publish the command keyed by cart id, then await
- * the single writer's reply on this instance's reply partition.
+ * The stateless HTTP side of the write path, a request/reply client of the partition owners:
+ * publish the command to `cart-commands` keyed by cart id, then await the owner's reply on this
+ * instance's partition of `cart-command-replies` (see docs/architecture.md, write side, step 6).
  */
 @Injectable()
-export class CommandBus implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(CommandBus.name);
+export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(CommandGateway.name);
   private readonly producer: BatchingProducer;
   private readonly replies: ReplyListener;
   private readonly waiters = new Map<string, Waiter>();
@@ -59,7 +71,18 @@ export class CommandBus implements OnModuleInit, OnApplicationShutdown {
     await this.producer.disconnect().catch(() => undefined);
   }
 
-  execute(request: CommandRequest): Promise<CommandOutcome> {
+  /** Sends the command and waits for its outcome; `unavailable` if none comes in time. */
+  async send(request: CommandRequest): Promise<SentCommand> {
+    const { correlationId } = request;
+    try {
+      return { correlationId, outcome: await this.request(request) };
+    } catch (error) {
+      if (error instanceof CommandUnavailableError) return { correlationId, outcome: { status: 'unavailable', message: error.message } };
+      throw error;
+    }
+  }
+
+  private request(request: CommandRequest): Promise<CommandOutcome> {
     if (!this.replies.isHealthy) return Promise.reject(new CommandUnavailableError('not connected to the broker'));
     const commandId = randomUUID();
     const timeoutMs = this.config.commands.timeoutMs;
