@@ -9,6 +9,7 @@ import { InitialSchema1764050000000 } from './migrations/1764050000000-initial-s
 import { ReadSideModels1764060000000 } from './migrations/1764060000000-read-side-models';
 import { LogIdentityAndHealth1764070000000 } from './migrations/1764070000000-log-identity-and-health';
 import { CustomerCartsCreatedAt1764100000000 } from './migrations/1764100000000-customer-carts-created-at';
+import { GenerationDdlFunctions1764200000000 } from './migrations/1764200000000-generation-ddl-functions';
 
 export const READ_MODEL_ENTITIES = [
   ProjectionGenerationEntity, ProjectionOffsetEntity, DeadLetterEntity, CartDetailsEntity, CustomerCartEntity,
@@ -16,6 +17,7 @@ export const READ_MODEL_ENTITIES = [
 ];
 export const READ_MODEL_MIGRATIONS = [
   InitialSchema1764050000000, ReadSideModels1764060000000, LogIdentityAndHealth1764070000000, CustomerCartsCreatedAt1764100000000,
+  GenerationDdlFunctions1764200000000,
 ];
 
 /** Schema changes only through migrations: `synchronize` stays off everywhere. */
