@@ -14,5 +14,5 @@ export {
   startEmbeddedPostgres,
 } from './postgres';
 export type { EmbeddedPostgresHandle, EmbeddedPostgresOptions, ResolvedDatabase } from './postgres';
-export { dropRoles, grantStatements, provisionRoles, readModelRoleNames, roleUrl } from './postgres-roles';
-export type { ReadModelRoles, RolePasswords } from './postgres-roles';
+export { dropRoles, grantStatements, localRoles, provisionRoles, readModelRoleNames, roleUrl } from './postgres-roles';
+export type { LocalRoles, ReadModelRoles, RolePasswords } from './postgres-roles';

@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Client } from 'pg';
 import { parseDatabaseUrl } from './postgres-admin';
 
@@ -132,3 +134,42 @@ export async function dropRoles(adminUrl: string, roles: ReadModelRoles): Promis
 }
 
 const ROLES_LOCK_KEY = 4_242_002;
+
+export interface LocalRoles {
+  readonly names: ReadModelRoles;
+  readonly owner: string;
+  readonly writer: string;
+  readonly reader: string;
+}
+
+/**
+ * The local stack's roles (`npm start`): named after the database, created on first use with
+ * passwords generated once and kept in `secretsFile` (mode 0600), never printed. On a trust-auth
+ * server the passwords go unused; on one that asks for them they are what logs the services in.
+ */
+export async function localRoles(adminUrl: string, secretsFile: string): Promise<LocalRoles> {
+  const names = readModelRoleNames(parseDatabaseUrl(adminUrl).database);
+  const passwords = readOrCreateSecrets(secretsFile);
+  await provisionRoles(adminUrl, names, passwords);
+  return {
+    names,
+    owner: roleUrl(adminUrl, names.owner, passwords.owner),
+    writer: roleUrl(adminUrl, names.writer, passwords.writer),
+    reader: roleUrl(adminUrl, names.reader, passwords.reader),
+  };
+}
+
+function readOrCreateSecrets(file: string): Required<RolePasswords> {
+  const fresh = { owner: randomBytes(18).toString('base64url'), writer: randomBytes(18).toString('base64url'), reader: randomBytes(18).toString('base64url') };
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    // 'wx': of two stacks starting at once, one writes and both read the same passwords.
+    writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
+    return fresh;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  chmodSync(file, 0o600);
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<keyof ReadModelRoles, string>>;
+  return { owner: stored.owner ?? fresh.owner, writer: stored.writer ?? fresh.writer, reader: stored.reader ?? fresh.reader };
+}
