@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { loadConfig, ConfigError } from '../libs/config/src';
 import { provisionTopics } from '../libs/event-log/src';
-import { ensureKafkaBroker, localRoles, resolveDatabase, type LocalRoles } from '../libs/infra/src';
+import { ensureKafkaBroker, localRoles, redactDatabaseUrl, resolveDatabase, type LocalRoles } from '../libs/infra/src';
 import { terminate } from '../libs/infra/src/processes';
 import { repoRoot } from '../libs/infra/src/repo-root';
 import { migrate } from '../libs/read-model/src';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   say('stack', `  command service  ${urls.command}   (API docs ${urls.command}/docs)`);
   say('stack', `  query service    ${urls.query}   (API docs ${urls.query}/docs)`);
   say('stack', `  projector health ${urls.projector}/health/ready`);
-  say('stack', `  kafka ${env.KAFKA_BROKERS}   postgres ${database.url}`);
+  say('stack', `  kafka ${env.KAFKA_BROKERS}   postgres ${redactDatabaseUrl(database.url)}`);
   say('stack', `  try: curl -si -X POST ${urls.command}/carts -H 'content-type: application/json' -d '{"customerId":"c-1"}'`);
   say('stack', 'Ctrl-C stops everything.');
 }

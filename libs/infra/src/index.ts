@@ -10,6 +10,7 @@ export {
   ensureDatabase,
   isPostgresReachable,
   parseDatabaseUrl,
+  redactDatabaseUrl,
   resolveDatabase,
   startEmbeddedPostgres,
 } from './postgres';

@@ -23,6 +23,15 @@ export function parseDatabaseUrl(url: string): { database: string; on(database: 
   return { database, on };
 }
 
+/** The URL with its password masked: the only form in which a database URL may be printed. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    return redact(new URL(url));
+  } catch {
+    return '(an invalid URL)';
+  }
+}
+
 function redact(url: URL): string {
   const copy = new URL(url.href);
   if (copy.password) copy.password = '***';
