@@ -56,6 +56,11 @@ describe('the system end to end with one PostgreSQL role per service', () => {
     expect(leftovers).toEqual([{ name: null }]);
   });
 
+  it('cartctl without the owner: the rebuild swaps, then says dropping the old tables needs DATABASE_OWNER_URL', async () => {
+    const rebuild = await runCartctl(['rebuild', 'customer-carts', '--wait-projector', '30'], { ...stack.env, DATABASE_URL: roles.writer });
+    expect(rebuild).toMatchObject({ code: 1, stdout: expect.stringContaining('swapped'), stderr: expect.stringMatching(/needs the owner role: set DATABASE_OWNER_URL/) });
+  });
+
   it("the query service's role cannot insert", async () => {
     const client = new Client({ connectionString: roles.reader });
     await client.connect();

@@ -52,6 +52,10 @@ describe('PostgreSQL roles: owner migrates, projector writes rows, query service
   });
 
   it('migrations at start-up: the query service waits, the owner applies them and owns every table', async () => {
+    // Nobody with the owner's URL around: a role that may not migrate says what is missing.
+    for (const url of [roles.reader, roles.writer]) {
+      await expect(migrateAtStartup({ url }, { intervalMs: 50, timeoutMs: 200 })).rejects.toThrow(/are pending and role \S+ may not apply them.*DATABASE_OWNER_URL/);
+    }
     const waiting = migrateAtStartup({ url: roles.reader }, { intervalMs: 100, timeoutMs: 60_000 });
     await expect(migrateAtStartup({ url: roles.writer, ownerUrl: roles.owner })).resolves.toEqual(READ_MODEL_MIGRATIONS.map((M) => new M().name));
     await expect(waiting).resolves.toEqual([]);
