@@ -44,6 +44,7 @@ export async function migrate(url: string): Promise<string[]> {
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await lock.query(KEEP_MIGRATIONS_TABLE_TO_OWNER);
     return applied.map((m) => m.name);
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
@@ -53,3 +54,13 @@ export async function migrate(url: string): Promise<string[]> {
 }
 
 const MIGRATION_LOCK_KEY = 4_242_001;
+
+/**
+ * The owner's default privileges give the writer rows on every table, TypeORM's `migrations` too;
+ * only the migrator may change which migrations count as applied (docs/security.md).
+ */
+const KEEP_MIGRATIONS_TABLE_TO_OWNER = `DO $$ DECLARE r text; BEGIN
+  FOR r IN SELECT DISTINCT grantee FROM information_schema.table_privileges WHERE table_schema = 'public' AND table_name = 'migrations'
+             AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND grantee NOT IN (current_user, 'PUBLIC') LOOP
+    EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.migrations FROM %I', r);
+  END LOOP; END $$`;
