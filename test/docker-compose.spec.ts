@@ -6,7 +6,8 @@ import { DEFAULT_KAFKA_LINE, lineVersions } from '../libs/infra/src/kafka-versio
 
 /** docker-compose.yml cannot run here (no Docker engine), so keep it honest against the code. */
 describe('docker-compose.yml', () => {
-  const compose = parse(readFileSync(path.join(__dirname, '..', 'docker-compose.yml'), 'utf8'));
+  // merge: the services extend the shared environment with their own database role (`<<: *service-env`).
+  const compose = parse(readFileSync(path.join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true });
   const services = compose.services as Record<string, { environment?: Record<string, string>; ports?: string[]; command?: string[]; image?: string }>;
   const apps = { 'command-service': 'COMMAND_SERVICE_PORT', 'query-service': 'QUERY_SERVICE_PORT', projector: 'PROJECTOR_PORT' } as const;
 
@@ -20,6 +21,16 @@ describe('docker-compose.yml', () => {
     const env = services[name].environment ?? {};
     for (const variable of Object.keys(env)) expect(CONFIG_VARIABLES).toContain(variable);
     expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it('gives each service its own PostgreSQL role: the projector writes (and migrates as the owner), the query service reads, the command service has none', () => {
+    const userOf = (url?: string) => (url ? new URL(url).username : undefined);
+    const env = (name: string) => services[name].environment ?? {};
+    expect([userOf(env('projector').DATABASE_URL), userOf(env('projector').DATABASE_OWNER_URL)]).toEqual(['carts_writer', 'carts_owner']);
+    expect([userOf(env('query-service').DATABASE_URL), env('query-service').DATABASE_OWNER_URL]).toEqual(['carts_reader', undefined]);
+    expect(env('command-service').DATABASE_URL).toBeUndefined();
+    const script = readFileSync(path.join(__dirname, '..', 'infra/postgres/roles.sql'), 'utf8');
+    for (const role of ['carts_owner', 'carts_writer', 'carts_reader']) expect(script).toContain(`ALTER ROLE ${role} PASSWORD`);
   });
 
   const listensOn = (name: keyof typeof apps, env: Record<string, string>) => {

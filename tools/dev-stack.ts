@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { loadConfig, ConfigError } from '../libs/config/src';
 import { provisionTopics } from '../libs/event-log/src';
-import { devAuthEnv, ensureDevSigningKey, ensureKafkaBroker, resolveDatabase } from '../libs/infra/src';
+import { devAuthEnv, ensureDevSigningKey, ensureKafkaBroker, localRoles, redactDatabaseUrl, resolveDatabase, type LocalRoles } from '../libs/infra/src';
 import { terminate } from '../libs/infra/src/processes';
 import { repoRoot } from '../libs/infra/src/repo-root';
 import { migrate } from '../libs/read-model/src';
@@ -52,6 +52,13 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 90_000): 
   throw new Error(`not ready after ${timeoutMs} ms`);
 }
 
+/** The projector writes with the writer role, the query service reads with the reader; the command service needs none. */
+function serviceEnv(env: Record<string, string | undefined>, service: (typeof SERVICES)[number]['name'], roles: LocalRoles | undefined): Record<string, string | undefined> {
+  if (!roles) return env;
+  const own = { projector: roles.writer, query: roles.reader, command: undefined }[service];
+  return { ...env, DATABASE_URL: own, DATABASE_OWNER_URL: undefined };
+}
+
 const stops: Array<() => Promise<void>> = [];
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -93,12 +100,16 @@ async function main(): Promise<void> {
   const report = await provisionTopics(config.kafka);
   if (report.created.length) say('kafka', `created topics ${report.created.join(', ')}`);
   report.warnings.forEach((w) => say('kafka', w));
-  const applied = await migrate(config.database.url);
+  // Least privilege by default: the owner migrates here, each service gets only its own role.
+  // A DATABASE_URL set by hand is used as given (with DATABASE_OWNER_URL when set), as before.
+  const roles = process.env.DATABASE_URL?.trim() ? undefined : await localRoles(database.url, path.join(ROOT, '.local', 'postgres-roles.json'));
+  if (roles) say('postgres', `roles ${roles.names.owner} (migrations), ${roles.names.writer} (projector), ${roles.names.reader} (query service); passwords in .local/postgres-roles.json`);
+  const applied = await migrate(roles?.owner ?? config.database.ownerUrl ?? config.database.url);
   if (applied.length) say('postgres', `applied migrations ${applied.join(', ')}`);
   if (!process.env.KAFKA_BROKERS?.trim() && !process.env.DATABASE_URL?.trim()) await resetReadModelsOfAnotherLog(config, (l) => say('postgres', l));
 
   for (const service of SERVICES) {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.app, 'src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.app, 'src/main.js')], { cwd: ROOT, env: serviceEnv(env, service.name, roles), stdio: ['ignore', 'pipe', 'pipe'] });
     pipeLines(child, service.name);
     child.once('exit', (code, signal) => {
       if (!stopping) {
@@ -114,7 +125,7 @@ async function main(): Promise<void> {
   say('stack', `  command service  ${urls.command}   (API docs ${urls.command}/docs)`);
   say('stack', `  query service    ${urls.query}   (API docs ${urls.query}/docs)`);
   say('stack', `  projector health ${urls.projector}/health/ready`);
-  say('stack', `  kafka ${env.KAFKA_BROKERS}   postgres ${database.url}`);
+  say('stack', `  kafka ${env.KAFKA_BROKERS}   postgres ${redactDatabaseUrl(database.url)}`);
   say('stack', `  try: TOKEN=$(npm run --silent cartctl -- token --customer c-1)`);
   say('stack', `       curl -si -X POST ${urls.command}/carts -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{}'`);
   say('stack', 'Ctrl-C stops everything.');

@@ -23,6 +23,7 @@ export class CliContext {
   readonly kafka: Kafka;
   readonly projections: readonly ProjectionDefinition[];
   private dataSource: DataSource | null = null;
+  private ownerDataSource: DataSource | null = null;
   private logAdmin: LogAdmin | null = null;
 
   constructor(readonly config: AppConfig, readonly out: Output) {
@@ -34,6 +35,17 @@ export class CliContext {
   async ds(): Promise<DataSource> {
     this.dataSource ??= await createDataSource(this.config.database.url, 2, 'cartctl').initialize();
     return this.dataSource;
+  }
+
+  /**
+   * The owner's pool (DATABASE_OWNER_URL; DATABASE_URL when unset), used for one thing: dropping a
+   * retired generation's tables. DETACH PARTITION ... CONCURRENTLY cannot run inside a function,
+   * so unlike creating a generation it cannot go through the owner's SECURITY DEFINER functions.
+   */
+  async ownerDs(): Promise<DataSource> {
+    if (!this.config.database.ownerUrl) return this.ds();
+    this.ownerDataSource ??= await createDataSource(this.config.database.ownerUrl, 1, 'cartctl-owner').initialize();
+    return this.ownerDataSource;
   }
 
   admin(): LogAdmin {
@@ -57,5 +69,6 @@ export class CliContext {
   async close(): Promise<void> {
     await this.logAdmin?.close().catch(() => undefined);
     await this.dataSource?.destroy().catch(() => undefined);
+    await this.ownerDataSource?.destroy().catch(() => undefined);
   }
 }

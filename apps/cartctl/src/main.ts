@@ -12,7 +12,8 @@ type Command = (ctx: CliContext, argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = { status, rebuild, events, dlq };
 
 const USAGE = ['usage: npm run cartctl -- <command>', '', ...[statusUsage, rebuildUsage, eventsUsage, ...dlqUsage, tokenUsage].map((u) => `  ${u}`), '',
-  'Configuration comes from the same environment variables as the services (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, ...).'].join('\n');
+  'Configuration comes from the same environment variables as the services (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, ...);',
+  'with least-privilege roles, DATABASE_URL is the writer role and DATABASE_OWNER_URL the owner (rebuild drops old generations with it).'].join('\n');
 
 const output: Output = {
   line: (text = '') => void process.stdout.write(`${text}\n`),

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@carts/config';
 import { provisionTopics } from '@carts/event-log';
 import { createHttpApp, listen } from '@carts/http';
-import { migrate } from '@carts/read-model';
+import { migrateAtStartup } from '@carts/read-model';
 import { ensureDatabase } from '@carts/infra';
 import { projectorModule } from './projector.module';
 import { ProjectionSupervisor } from './projection-supervisor';
@@ -13,8 +13,9 @@ import { ProjectionSupervisor } from './projection-supervisor';
  */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  await ensureDatabase(config.database.url);
-  await migrate(config.database.url);
+  // The owner (DATABASE_OWNER_URL) applies migrations; this service's own role only reads or writes rows.
+  await ensureDatabase(config.database.ownerUrl ?? config.database.url);
+  await migrateAtStartup(config.database, { log: (line) => console.warn(`projector: ${line}`) });
   (await provisionTopics(config.kafka)).warnings.forEach((w) => console.warn(w));
   const app = await createHttpApp(projectorModule(config), { service: 'projector', logLevel: config.logLevel, accessLog: config.http.accessLog });
   app.connectMicroservice({ strategy: app.get(ProjectionSupervisor) }, { inheritAppConfig: true });

@@ -15,6 +15,8 @@ describe('loadConfig', () => {
     ['CART_PARTITIONS', '0', /CART_PARTITIONS: expected an integer from 1 to 1000, got "0"/],
     ['CART_PARTITIONS', 'six', /CART_PARTITIONS: expected an integer/],
     ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL: expected a postgres:\/\/ URL/],
+    ['DATABASE_OWNER_URL', 'http://x/y', /DATABASE_OWNER_URL: expected a postgres:\/\/ URL/],
+    ['DATABASE_OWNER_URL', 'postgres://owner@db:5432', /DATABASE_OWNER_URL: expected a postgres:\/\/ URL with a database name/],
     ['KAFKA_SSL', 'maybe', /KAFKA_SSL: expected true or false/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL: expected one of error, warn, log, debug/],
     ['COMMAND_TIMEOUT_MS', '5', /COMMAND_TIMEOUT_MS: expected an integer from 100/],
@@ -31,6 +33,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(/KAFKA_SASL_PASSWORD: expected a non-empty value/);
     const config = loadConfig({ ...env, KAFKA_SASL_PASSWORD: 's3cret' });
     expect(config.kafka).toMatchObject({ brokers: ['b1.example:9093', 'b2.example:9093'], localBroker: false, ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'carts', password: 's3cret' } });
+  });
+
+  it('takes one database role per service, the owner only where migrations run, with no default for it', () => {
+    expect(loadConfig({}).database.ownerUrl).toBeUndefined();
+    const config = loadConfig({ DATABASE_URL: 'postgres://carts_reader:r@db:5432/carts', DATABASE_OWNER_URL: 'postgres://carts_owner:o@db:5432/carts' });
+    expect(config.database).toMatchObject({ url: 'postgres://carts_reader:r@db:5432/carts', ownerUrl: 'postgres://carts_owner:o@db:5432/carts', defaulted: false });
   });
 
   it('points Location at the query service: its port by default, or the public URL of a gateway', () => {

@@ -21,7 +21,13 @@ export interface KafkaConfig {
 }
 
 export interface DatabaseConfig {
+  /** This process's own role: the projector's writer, the query service's reader (docs/security.md). */
   readonly url: string;
+  /**
+   * The owner role (DATABASE_OWNER_URL): migrations at start-up, and cartctl's online drop of a
+   * retired generation. Unset: DATABASE_URL does both, which works only when it is the owner.
+   */
+  readonly ownerUrl?: string;
   /** True when DATABASE_URL was not set: the launcher may fall back to an embedded server. */
   readonly defaulted: boolean;
   readonly poolSize: number;
@@ -107,6 +113,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     database: {
       url: postgresUrl(env, 'DATABASE_URL', DEFAULT_DATABASE_URL),
       defaulted: optionalStr(env, 'DATABASE_URL') === undefined,
+      ownerUrl: optionalStr(env, 'DATABASE_OWNER_URL') === undefined ? undefined : postgresUrl(env, 'DATABASE_OWNER_URL', ''),
       poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     },
     http: {
@@ -152,7 +159,7 @@ export function loadConfigOrExit(env: Env = process.env, needs: { readonly auth?
 export const CONFIG_VARIABLES = [
   'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD', 'KAFKA_TOPIC_PREFIX', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
-  'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_POOL_SIZE',
+  'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_OWNER_URL', 'DATABASE_POOL_SIZE',
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',

@@ -10,8 +10,11 @@ export {
   ensureDatabase,
   isPostgresReachable,
   parseDatabaseUrl,
+  redactDatabaseUrl,
   resolveDatabase,
   startEmbeddedPostgres,
 } from './postgres';
 export type { EmbeddedPostgresHandle, EmbeddedPostgresOptions, ResolvedDatabase } from './postgres';
 export * from './dev-auth';
+export { dropRoles, grantStatements, localRoles, provisionRoles, readModelRoleNames, roleUrl } from './postgres-roles';
+export type { LocalRoles, ReadModelRoles, RolePasswords } from './postgres-roles';

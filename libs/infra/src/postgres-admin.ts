@@ -23,6 +23,15 @@ export function parseDatabaseUrl(url: string): { database: string; on(database: 
   return { database, on };
 }
 
+/** The URL with its password masked: the only form in which a database URL may be printed. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    return redact(new URL(url));
+  } catch {
+    return '(an invalid URL)';
+  }
+}
+
 function redact(url: URL): string {
   const copy = new URL(url.href);
   if (copy.password) copy.password = '***';
@@ -71,6 +80,9 @@ async function onMaintenanceDatabase<T>(
 /** Creates the URL's database if it is missing; safe when several processes race to do it. */
 export async function ensureDatabase(url: string): Promise<void> {
   const { database } = parseDatabaseUrl(url);
+  // A service's own role may not reach the maintenance database (a hardened server revokes
+  // CONNECT from PUBLIC there): a database it can connect to exists, and needs nothing more.
+  if (await connects(url)) return;
   await onMaintenanceDatabase(url, async (client) => {
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);
     if (found.rowCount) return;
@@ -81,6 +93,19 @@ export async function ensureDatabase(url: string): Promise<void> {
       if (!['42P04', '23505'].includes(codeOf(error) ?? '')) throw error;
     }
   });
+}
+
+async function connects(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** Drops the URL's database, disconnecting whoever still uses it (PostgreSQL 13+). */

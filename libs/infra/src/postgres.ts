@@ -1,7 +1,7 @@
 import { startEmbeddedPostgres, EmbeddedPostgresHandle } from './embedded-postgres';
 import { ensureDatabase, isPostgresReachable, parseDatabaseUrl } from './postgres-admin';
 
-export { dropDatabase, ensureDatabase, isPostgresReachable, parseDatabaseUrl } from './postgres-admin';
+export { dropDatabase, ensureDatabase, isPostgresReachable, parseDatabaseUrl, redactDatabaseUrl } from './postgres-admin';
 export { startEmbeddedPostgres } from './embedded-postgres';
 export type { EmbeddedPostgresHandle, EmbeddedPostgresOptions } from './embedded-postgres';
 

@@ -4,10 +4,12 @@ import { ReadSideModels1764060000000 } from './migrations/1764060000000-read-sid
 import { LogIdentityAndHealth1764070000000 } from './migrations/1764070000000-log-identity-and-health';
 import { CustomerCartsCreatedAt1764100000000 } from './migrations/1764100000000-customer-carts-created-at';
 import { CustomerCartsPricedLines1764200000000 } from './migrations/1764200000000-customer-carts-priced-lines';
+import { GenerationDdlFunctions1764300000000 } from './migrations/1764300000000-generation-ddl-functions';
 
 export const READ_MODEL_MIGRATIONS = [
   InitialSchema1764050000000, ReadSideModels1764060000000, LogIdentityAndHealth1764070000000, CustomerCartsCreatedAt1764100000000,
   CustomerCartsPricedLines1764200000000,
+  GenerationDdlFunctions1764300000000,
 ];
 
 /**
@@ -37,6 +39,7 @@ export async function migrate(url: string): Promise<string[]> {
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await lock.query(KEEP_MIGRATIONS_TABLE_TO_OWNER);
     return applied.map((m) => m.name);
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
@@ -46,3 +49,13 @@ export async function migrate(url: string): Promise<string[]> {
 }
 
 const MIGRATION_LOCK_KEY = 4_242_001;
+
+/**
+ * The owner's default privileges give the writer rows on every table, TypeORM's `migrations` too;
+ * only the migrator may change which migrations count as applied (docs/security.md).
+ */
+const KEEP_MIGRATIONS_TABLE_TO_OWNER = `DO $$ DECLARE r text; BEGIN
+  FOR r IN SELECT DISTINCT grantee FROM information_schema.table_privileges WHERE table_schema = 'public' AND table_name = 'migrations'
+             AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND grantee NOT IN (current_user, 'PUBLIC') LOOP
+    EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.migrations FROM %I', r);
+  END LOOP; END $$`;

@@ -22,3 +22,4 @@ export * from './runtime/log-reset';
 export * from './runtime/projection-health';
 export * from './database.providers';
 export * from './prepared-query';
+export * from './schema-at-startup';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type AppConfig } from '@carts/config';
 import { encodeEvent, topicNames, type EventEnvelope } from '@carts/contracts';
 import { appendRawRecords, createKafka, LogAdmin, provisionTopics, type Kafka } from '@carts/event-log';
-import { dropDatabase, ensureDatabase, parseDatabaseUrl } from '@carts/infra';
+import { dropDatabase, dropRoles, ensureDatabase, parseDatabaseUrl, provisionRoles, readModelRoleNames, roleUrl, type ReadModelRoles } from '@carts/infra';
 import { createDataSource, migrate, projectionStatuses, PROJECTIONS } from '@carts/read-model';
 import type { DataSource } from 'typeorm';
 import { assertTestDatabase } from './test-infra';
@@ -13,8 +13,23 @@ import { waitFor } from './wait-for';
  * kill projectors, rebuild or compare whole read models cannot see each other's data, even when
  * Jest runs them in parallel workers. Pass `env` to every service and cartctl the suite starts.
  */
+/** URLs of a database's own least-privilege roles (see docs/security.md). */
+export interface RoleUrls {
+  readonly names: ReadModelRoles;
+  readonly owner: string;
+  readonly writer: string;
+  readonly reader: string;
+}
+
+export interface IsolatedEnvOptions {
+  /** Its own owner, writer and reader roles (dropped by dispose); migrations applied by the owner. */
+  readonly roles?: boolean;
+}
+
 export interface IsolatedEnv {
   readonly name: string;
+  /** Set with `roles: true`: give each service its own (env stays the superuser's, for tests' checks). */
+  readonly roles?: RoleUrls;
   readonly env: Record<string, string>;
   readonly config: AppConfig;
   readonly topic: string;
@@ -30,7 +45,15 @@ export interface IsolatedEnv {
   dispose(): Promise<void>;
 }
 
-export async function isolatedEnv(name: string, extra: Record<string, string> = {}): Promise<IsolatedEnv> {
+/** Roles named after the database (roles are cluster-wide: parallel runs never share one), random passwords. */
+export async function databaseRoles(adminUrl: string): Promise<RoleUrls> {
+  const names = readModelRoleNames(parseDatabaseUrl(adminUrl).database);
+  const passwords = { owner: randomBytes(12).toString('hex'), writer: randomBytes(12).toString('hex'), reader: randomBytes(12).toString('hex') };
+  await provisionRoles(adminUrl, names, passwords);
+  return { names, owner: roleUrl(adminUrl, names.owner, passwords.owner), writer: roleUrl(adminUrl, names.writer, passwords.writer), reader: roleUrl(adminUrl, names.reader, passwords.reader) };
+}
+
+export async function isolatedEnv(name: string, extra: Record<string, string> = {}, options: IsolatedEnvOptions = {}): Promise<IsolatedEnv> {
   const runUrl = assertTestDatabase(process.env.DATABASE_URL);
   const parsed = parseDatabaseUrl(runUrl);
   // A random part as well: another suite may pick the same name (it happened), and must not share our log.
@@ -39,7 +62,8 @@ export async function isolatedEnv(name: string, extra: Record<string, string> = 
   const env = { DATABASE_URL: databaseUrl, KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${unique}.`, ...extra };
   const config = loadConfig({ ...process.env, ...env });
   await ensureDatabase(databaseUrl);
-  await migrate(databaseUrl);
+  const roles = options.roles ? await databaseRoles(databaseUrl) : undefined;
+  await migrate(roles?.owner ?? databaseUrl);
   await provisionTopics(config.kafka);
   const ds = await createDataSource(databaseUrl, 4, `test-${name}`).initialize();
   const kafka = createKafka(config.kafka, `test-${name}`);
@@ -50,7 +74,7 @@ export async function isolatedEnv(name: string, extra: Record<string, string> = 
     return statuses.reduce((sum, s) => sum + s.lag + (s.rebuild?.lag ?? 0) + (s.activeGeneration === null ? 1 : 0), 0);
   };
   return {
-    name, env, config, topic, kafka, ds, admin, lag,
+    name, env, roles, config, topic, kafka, ds, admin, lag,
     appendEvents: (events) => appendRawRecords(kafka, topic, events.map((e) => ({ key: e.cartId, value: encodeEvent(e) }))),
     async caughtUp(timeoutMs = 60_000) {
       await waitFor(lag, (n) => n === 0, { timeoutMs, intervalMs: 200, what: `${name}: every projection caught up with the log` });
@@ -58,7 +82,9 @@ export async function isolatedEnv(name: string, extra: Record<string, string> = 
     async dispose() {
       await admin.close().catch(() => undefined);
       await ds.destroy().catch(() => undefined);
-      if (!process.env.KEEP_TEST_DATABASE) await dropDatabase(databaseUrl).catch(() => undefined);
+      if (process.env.KEEP_TEST_DATABASE) return;
+      await dropDatabase(databaseUrl).catch(() => undefined);
+      if (roles) await dropRoles(databaseUrl, roles.names).catch(() => undefined);
     },
   };
 }

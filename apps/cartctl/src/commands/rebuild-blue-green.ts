@@ -5,8 +5,18 @@ import { rebuiltLine, sleep, waitForConsumer, watchUntil, type Position } from '
 /** Try the swap once the new generation is close: the swap itself refuses if it is behind the live one. */
 const closeEnough = (p: Position) => p.caughtUp || p.lag <= Math.max(1000, p.total / 100);
 
+/** As the owner: only the owner of a table may detach and drop it. */
+async function dropTables(ctx: CliContext, projection: ProjectionDefinition, generation: number): Promise<void> {
+  try {
+    await dropGenerationTablesOnline(await ctx.ownerDs(), projection, generation);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42501') throw error;
+    throw new CommandFailed(`dropping ${projection.name} generation ${generation}'s tables needs the owner role: set DATABASE_OWNER_URL and run the rebuild again (${(error as Error).message})`);
+  }
+}
+
 async function dropRetired(ctx: CliContext, projection: ProjectionDefinition, generation: number): Promise<void> {
-  await dropGenerationTablesOnline(await ctx.ds(), projection, generation);
+  await dropTables(ctx, projection, generation);
   // Once the projectors have let go of it, the old group would only clutter lag tools.
   for (let i = 0; i < 20 && !(await ctx.admin().deleteGroup(ctx.groupOf(projection.name, generation)).catch(() => true)); i++) await sleep(250);
 }
@@ -28,7 +38,7 @@ export async function rebuildBlueGreen(ctx: CliContext, projection: ProjectionDe
   ctx.out.line(`building ${projection.name} generation ${building} from offset 0 while generation ${active} keeps serving`);
   if (!(await waitForConsumer(ctx, projection.name, building, waitProjectorMs))) {
     await retireGeneration(ds, projection.name, building);
-    await dropGenerationTablesOnline(ds, projection, building);
+    await dropTables(ctx, projection, building);
     throw new CommandFailed(`no projector started consuming ${projection.name} generation ${building} within ${waitProjectorMs / 1000} s: is a projector running against this database and broker? Generation ${active} is untouched and still live.`);
   }
   const { position, recordsPerSecond } = await watchUntil(ctx, `g${building}`, projection.name, building, async (p) => {

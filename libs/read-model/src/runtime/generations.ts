@@ -1,17 +1,19 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ProjectionDefinition } from '../projection';
-import { partitionTable } from '../projection';
 
 export const READ_MODEL_CHANNEL = 'read_model_changed';
 
+/**
+ * A generation's partitions are created and dropped through the owner's SECURITY DEFINER functions
+ * (migration GenerationDdlFunctions): the projector's role may call them but holds no DDL right
+ * of its own. The tables they create belong to the owner, so its default privileges cover them.
+ */
 export async function createGenerationTables(tx: EntityManager, projection: ProjectionDefinition, generation: number): Promise<void> {
-  for (const table of projection.tables) {
-    await tx.query(`CREATE TABLE IF NOT EXISTS ${partitionTable(table, generation)} PARTITION OF ${table} FOR VALUES IN (${Number(generation)})`);
-  }
+  for (const table of projection.tables) await tx.query(`SELECT read_model_create_partition($1, $2)`, [table, Number(generation)]);
 }
 
 export async function dropGenerationTables(tx: EntityManager, projection: ProjectionDefinition, generation: number): Promise<void> {
-  for (const table of projection.tables) await tx.query(`DROP TABLE IF EXISTS ${partitionTable(table, generation)}`);
+  for (const table of projection.tables) await tx.query(`SELECT read_model_drop_partition($1, $2)`, [table, Number(generation)]);
 }
 
 /** Serialises generation changes of one projection across processes (projectors, cartctl). */

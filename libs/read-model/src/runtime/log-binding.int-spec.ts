@@ -23,8 +23,8 @@ describe('an existing read-model database from before log bindings', () => {
     await old.query(`INSERT INTO projection_offsets (projection, generation, topic, partition, next_offset) VALUES ('cart-details', 1, 'x.cart-events', 0, 40)`);
     await old.destroy();
 
-    // Every later migration applies too (CustomerCartsCreatedAt and CustomerCartsPricedLines came after this one).
-    expect(await migrate(url)).toEqual(['LogIdentityAndHealth1764070000000', 'CustomerCartsCreatedAt1764100000000', 'CustomerCartsPricedLines1764200000000']);
+    // Every later migration applies too (each one after this one, in order).
+    expect(await migrate(url)).toEqual(['LogIdentityAndHealth1764070000000', 'CustomerCartsCreatedAt1764100000000', 'CustomerCartsPricedLines1764200000000', 'GenerationDdlFunctions1764300000000']);
     ds = await createDataSource(url, 2, 'test-oldschema').initialize();
     expect(await ds.query(`SELECT log_cluster_id, next_offset FROM projection_generations JOIN projection_offsets USING (projection, generation)`))
       .toEqual([{ log_cluster_id: null, next_offset: '40' }]);
