@@ -1,3 +1,4 @@
 export * from './env-parsers';
 export * from './app-config';
 export * from './config.module';
+export * from './kafka-secrets';
