@@ -14,3 +14,10 @@ export {
   startEmbeddedPostgres,
 } from './postgres';
 export type { EmbeddedPostgresHandle, EmbeddedPostgresOptions, ResolvedDatabase } from './postgres';
+export {
+  ensureLocalCredentials,
+  readLocalCredentials,
+  saslEnvOf,
+  saslOf,
+} from './kafka-security';
+export type { LocalKafkaCredentials, LocalKafkaSecurityMode, ScramCredential } from './kafka-security';

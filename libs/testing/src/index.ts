@@ -7,3 +7,4 @@ export * from './isolated-env';
 export * from './cartctl-process';
 export * from './read-model-snapshot';
 export * from './buggy-projections';
+export * from './secured-kafka';
