@@ -13,13 +13,16 @@ import { terminate } from '../libs/infra/src/processes';
 import { repoRoot } from '../libs/infra/src/repo-root';
 import { migrate } from '../libs/read-model/src';
 import { resetReadModelsOfAnotherLog } from './local-read-models';
+import { cartctlHint, localSecurity, provisionAndGrant, SECURED_KAFKA_PORT, serviceEnv, type LocalSecurity } from './secured-kafka';
+import type { LocalKafkaCredentials } from '../libs/infra/src';
 
 const ROOT = repoRoot();
 const COLORS: Record<string, string> = { kafka: '35', postgres: '34', command: '32', projector: '33', query: '36', stack: '1' };
 const SERVICES = [
-  { name: 'command', app: 'command-service' },
-  { name: 'projector', app: 'projector' },
-  { name: 'query', app: 'query-service' },
+  { name: 'command', app: 'command-service', principal: 'command-service' },
+  { name: 'projector', app: 'projector', principal: 'projector' },
+  // The query service reads PostgreSQL only: no Kafka principal.
+  { name: 'query', app: 'query-service', principal: 'none' },
 ] as const;
 
 // Colour only for a terminal: `npm start > stack.log` gets plain text (NO_COLOR is honoured too).
@@ -71,10 +74,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   const env: Record<string, string | undefined> = { ...process.env };
+  const security: LocalSecurity = localSecurity(process.argv.slice(2), process.env);
+  let credentials: LocalKafkaCredentials | undefined;
   if (!env.KAFKA_BROKERS?.trim()) {
-    const broker = await ensureKafkaBroker({ port: 9092, log: (l) => say('kafka', l) });
+    const port = security === 'scram' ? SECURED_KAFKA_PORT : 9092;
+    const broker = await ensureKafkaBroker({ port, security, log: (l) => say('kafka', l) });
     if (broker.startedHere) stops.push(() => broker.stop());
     env.KAFKA_BROKERS = broker.brokers.join(',');
+    credentials = broker.credentials;
+  } else if (security === 'scram') {
+    throw new Error('--secure (KAFKA_LOCAL_SECURITY=scram) secures the project\'s own broker: unset KAFKA_BROKERS, or give each service its principal yourself (docs/security.md)');
   } else {
     say('kafka', `using KAFKA_BROKERS=${env.KAFKA_BROKERS}`);
   }
@@ -82,8 +91,11 @@ async function main(): Promise<void> {
   if (database.embedded) stops.push(() => database.embedded!.stop());
   env.DATABASE_URL = database.url;
 
-  const config = loadConfig(env);
-  const report = await provisionTopics(config.kafka);
+  const plain = loadConfig(env);
+  // Secured: the launcher acts as the administrator; each service gets its own principal below.
+  const config = credentials ? { ...plain, kafka: { ...plain.kafka, sasl: { mechanism: 'scram-sha-512' as const, username: credentials.admin.username, password: credentials.admin.password } } } : plain;
+  const { report, acls } = credentials ? await provisionAndGrant(config.kafka, credentials) : { report: await provisionTopics(config.kafka), acls: 0 };
+  if (acls) say('kafka', `SASL/SCRAM and ACLs on: ${acls} ACL entries granted to command-service, projector and cartctl (docs/security.md)`);
   if (report.created.length) say('kafka', `created topics ${report.created.join(', ')}`);
   report.warnings.forEach((w) => say('kafka', w));
   const applied = await migrate(config.database.url);
@@ -91,7 +103,8 @@ async function main(): Promise<void> {
   if (!process.env.KAFKA_BROKERS?.trim() && !process.env.DATABASE_URL?.trim()) await resetReadModelsOfAnotherLog(config, (l) => say('postgres', l));
 
   for (const service of SERVICES) {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.app, 'src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const childEnv = credentials ? serviceEnv(env, credentials, service.principal) : env;
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.app, 'src/main.js')], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     pipeLines(child, service.name);
     child.once('exit', (code, signal) => {
       if (!stopping) {
@@ -107,7 +120,8 @@ async function main(): Promise<void> {
   say('stack', `  command service  ${urls.command}   (API docs ${urls.command}/docs)`);
   say('stack', `  query service    ${urls.query}   (API docs ${urls.query}/docs)`);
   say('stack', `  projector health ${urls.projector}/health/ready`);
-  say('stack', `  kafka ${env.KAFKA_BROKERS}   postgres ${database.url}`);
+  say('stack', `  kafka ${env.KAFKA_BROKERS}${credentials ? ' (SASL/SCRAM, ACLs on)' : ''}   postgres ${database.url}`);
+  if (credentials) say('stack', `  cartctl: ${cartctlHint(env.KAFKA_BROKERS as string, credentials)}`);
   say('stack', `  try: curl -si -X POST ${urls.command}/carts -H 'content-type: application/json' -d '{"customerId":"c-1"}'`);
   say('stack', 'Ctrl-C stops everything.');
 }

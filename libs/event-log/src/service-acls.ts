@@ -3,6 +3,7 @@ import {
   AclPermissionTypes,
   AclResourceTypes,
   ResourcePatternTypes,
+  type Admin,
   type Kafka,
 } from 'kafkajs';
 import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
@@ -87,8 +88,34 @@ export async function grantServiceAcls(kafka: Kafka, prefix: string): Promise<nu
   await admin.connect();
   try {
     await admin.createAcls({ acl });
+    await untilAuthorizerHas(admin, acl.length, prefix);
     return acl.length;
   } finally {
     await admin.disconnect();
+  }
+}
+
+const ACL_VISIBLE_TIMEOUT_MS = 30_000;
+
+/**
+ * CreateAcls returns once the controller has committed the bindings; the broker's authorizer
+ * applies them when it replays that metadata, a moment later (measured: DescribeAcls straight
+ * after CreateAcls saw none). A service started in between would be refused: wait for them.
+ */
+async function untilAuthorizerHas(admin: Admin, expected: number, prefix: string): Promise<void> {
+  const deadline = Date.now() + ACL_VISIBLE_TIMEOUT_MS;
+  for (;;) {
+    const { resources } = await admin.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ALLOW,
+    });
+    const ours = resources
+      .filter((r) => r.resourceName.startsWith(prefix))
+      .flatMap((r) => r.acls.filter((a) => SERVICE_PRINCIPALS.some((p) => a.principal === `User:${p}`)));
+    if (ours.length >= expected) return;
+    if (Date.now() > deadline) throw new Error(`the broker shows ${ours.length} of the ${expected} ACL entries granted for prefix "${prefix}" after ${ACL_VISIBLE_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
