@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, ensureDatabase, parseDatabaseUrl } from '@carts/infra';
 import { migrate } from '@carts/read-model';
-import { assertTestDatabase, http, ServiceProcess, startSecuredKafka, waitFor, type SecuredKafka } from '@carts/testing';
+import { assertTestDatabase, http, runCartctl, ServiceProcess, startSecuredKafka, waitFor, type SecuredKafka } from '@carts/testing';
 
 /**
  * The whole system with Kafka's ACLs on: a broker with SASL/SCRAM and StandardAuthorizer
@@ -14,6 +14,7 @@ describe('the system with Kafka SASL/SCRAM and ACLs on', () => {
   let command: ServiceProcess;
   let projector: ServiceProcess;
   let query: ServiceProcess;
+  let cartId: string;
 
   beforeAll(async () => {
     kafka = await startSecuredKafka('e2e');
@@ -40,7 +41,7 @@ describe('the system with Kafka SASL/SCRAM and ACLs on', () => {
   it('creates a cart, adds an item, and serves both from the read model', async () => {
     const created = await http<{ cartId: string; version: number }>('POST', `${command.url}/carts`, { customerId: 'c-secured' });
     expect({ status: created.status, body: created.body, log: created.status === 201 ? '' : command.output }).toMatchObject({ status: 201 });
-    const cartId = created.body.cartId;
+    cartId = created.body.cartId;
     const added = await http<{ version: number }>('POST', `${command.url}/carts/${cartId}/items`, { sku: 'mug', name: 'Mug', quantity: 2, unitPrice: 1250, currency: 'EUR' });
     expect(added.status).toBe(200);
     expect(added.body.version).toBe(2);
@@ -48,6 +49,16 @@ describe('the system with Kafka SASL/SCRAM and ACLs on', () => {
     const view = await waitFor(() => http<Record<string, unknown>>('GET', `${query.url}/carts/${cartId}`), (r) => r.status === 200 && r.body.version === 2, { timeoutMs: 60_000, what: 'cart version 2 in the read model' });
     expect(view.body).toMatchObject({ cartId, customerId: 'c-secured', status: 'open', itemCount: 2, total: 2500, currency: 'EUR', version: 2 });
     expect(view.body.items).toEqual([expect.objectContaining({ sku: 'mug', quantity: 2, unitPrice: 1250 })]);
+  });
+
+  it("lets cartctl, as its own read-only principal, read a cart's history and the system's status", async () => {
+    const env = { DATABASE_URL: databaseUrl, ...kafka.envFor('cartctl') };
+    const events = await runCartctl(['events', cartId, '--json'], env);
+    expect({ code: events.code, stderr: events.stderr }).toMatchObject({ code: 0 });
+    expect(events.stdout).toContain('ItemAdded');
+    const status = await runCartctl(['status'], env);
+    expect({ code: status.code, stderr: status.stderr }).toMatchObject({ code: 0 });
+    expect(status.stdout).toContain('cart-details');
   });
 
   it('runs each service as its own principal, and the projector stays ready', async () => {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type KafkaConfig } from '@carts/config';
 import { createKafka, grantServiceAcls, provisionTopics, type Kafka, type ServicePrincipal } from '@carts/event-log';
 import { ensureKafkaBroker, saslEnvOf, type KafkaBrokerHandle, type LocalKafkaCredentials } from '@carts/infra';
-import { findFreePorts } from '../../infra/src/free-port';
+import { findFreePortsFrom } from '../../infra/src/free-port';
 
 /**
  * A broker of the suite's own with SASL/SCRAM and ACLs on (free ports from 29000, its own temp
@@ -25,7 +25,7 @@ export interface SecuredKafka {
 }
 
 export async function startSecuredKafka(name: string): Promise<SecuredKafka> {
-  const port = await findFreePorts(29000, 2);
+  const port = await findFreePortsFrom(29000, 2);
   const dataDir = mkdtempSync(join(tmpdir(), `carts-kafka-scram-${name}-`));
   let broker: KafkaBrokerHandle | undefined;
   try {
