@@ -3,6 +3,9 @@
  * KAFKA_BROKERS) and PostgreSQL (DATABASE_URL, the local server, or an embedded one), provisions
  * topics and migrations once, then runs the three services with prefixed logs. Ctrl-C stops the
  * services, then whatever infrastructure this command started — nothing is left running.
+ * `npm start -- --secure` (or KAFKA_LOCAL_SECURITY=scram): the local broker with SASL/SCRAM and
+ * ACLs on port 9096, each service logging in as its own principal (docs/security.md);
+ * `--kafka-port N` moves the local broker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -55,6 +58,15 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 90_000): 
   throw new Error(`not ready after ${timeoutMs} ms`);
 }
 
+/** `--kafka-port N`: the local broker's port (default 9092, or 9096 with --secure). */
+function kafkaPort(argv: readonly string[]): number | undefined {
+  const at = argv.indexOf('--kafka-port');
+  if (at === -1) return undefined;
+  const port = Number(argv[at + 1]);
+  if (!Number.isInteger(port) || port <= 0 || port > 65534) throw new Error(`--kafka-port: expected a port number, got ${JSON.stringify(argv[at + 1])}`);
+  return port;
+}
+
 const stops: Array<() => Promise<void>> = [];
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -77,7 +89,7 @@ async function main(): Promise<void> {
   const security: LocalSecurity = localSecurity(process.argv.slice(2), process.env);
   let credentials: LocalKafkaCredentials | undefined;
   if (!env.KAFKA_BROKERS?.trim()) {
-    const port = security === 'scram' ? SECURED_KAFKA_PORT : 9092;
+    const port = kafkaPort(process.argv.slice(2)) ?? (security === 'scram' ? SECURED_KAFKA_PORT : 9092);
     const broker = await ensureKafkaBroker({ port, security, log: (l) => say('kafka', l) });
     if (broker.startedHere) stops.push(() => broker.stop());
     env.KAFKA_BROKERS = broker.brokers.join(',');
