@@ -11,7 +11,9 @@
  */
 import { dirname } from 'node:path';
 import { ensureKafkaBroker, isKafkaReady, KafkaBrokerHandle, stopKafkaBroker } from '../libs/infra/src';
-import { lineVersions } from '../libs/infra/src/kafka-version';
+import { defaultDataDir } from '../libs/infra/src/kafka-config';
+import { readLocalCredentials, saslOf } from '../libs/infra/src/kafka-security';
+import { lineVersions, selectedKafka } from '../libs/infra/src/kafka-version';
 import { isProcessAlive } from '../libs/infra/src/processes';
 import { loadConfig } from '../libs/config/src';
 import { isKafkaTool, KAFKA_TOOL_NAMES, runKafkaTool } from './kafka-tools';
@@ -103,7 +105,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'status': {
-      const ready = await isKafkaReady([`127.0.0.1:${port}`]);
+      // A secured broker answers only its users: ask as the administrator of its data directory.
+      const credentials = security === 'scram' ? readLocalCredentials(defaultDataDir(selectedKafka(kafkaVersion).line, port, true)) : undefined;
+      const ready = await isKafkaReady([`127.0.0.1:${port}`], 5000, credentials ? saslOf(credentials.admin) : undefined);
       console.log(ready ? `Kafka is ready on 127.0.0.1:${port}.` : `No Kafka broker answers on 127.0.0.1:${port}.`);
       process.exitCode = ready ? 0 : 1;
       return;
