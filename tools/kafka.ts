@@ -12,7 +12,7 @@
 import { dirname } from 'node:path';
 import { ensureKafkaBroker, isKafkaReady, KafkaBrokerHandle, stopKafkaBroker } from '../libs/infra/src';
 import { defaultDataDir } from '../libs/infra/src/kafka-config';
-import { readLocalCredentials, saslOf } from '../libs/infra/src/kafka-security';
+import { adminClientConfigFile, readLocalCredentials, saslOf } from '../libs/infra/src/kafka-security';
 import { lineVersions, selectedKafka } from '../libs/infra/src/kafka-version';
 import { isProcessAlive } from '../libs/infra/src/processes';
 import { loadConfig } from '../libs/config/src';
@@ -25,6 +25,7 @@ function usage(): string {
        npm run kafka -- ${KAFKA_TOOL_NAMES.join('|')} [--kafka-version V] <the tool's own arguments>
   --secure (or KAFKA_LOCAL_SECURITY=scram): SASL/SCRAM and ACLs, one principal per service, port ${SECURED_KAFKA_PORT} by default.
   V (or KAFKA_VERSION): ${versions}; default 4. Tools use --bootstrap-server KAFKA_BROKERS or 127.0.0.1:9092.
+  --secure with a tool: as the secured local broker's administrator (KAFKA_BROKERS' port, else ${SECURED_KAFKA_PORT}).
   e.g. npm run kafka -- topics --list
        npm run kafka -- console-consumer --topic cart-events --from-beginning --property print.key=true`;
 }
@@ -87,14 +88,25 @@ function runUntilSignal(handle: KafkaBrokerHandle): Promise<void> {
   });
 }
 
+const withoutFlag = (args: string[], flag: string): string[] => args.filter((a) => a !== flag);
+
+/** The secured local broker (KAFKA_BROKERS' port, else 9096), as its administrator. */
+function securedTool(kafkaVersion: string | undefined): { port: number; clientConfigFile: string } {
+  const port = Number(process.env.KAFKA_BROKERS?.split(',')[0]?.split(':').pop()) || SECURED_KAFKA_PORT;
+  const dataDir = defaultDataDir(selectedKafka(kafkaVersion).line, port, true);
+  const credentials = readLocalCredentials(dataDir);
+  if (!credentials) throw new Error(`no secured local broker's credentials in ${dataDir}: start it with npm run kafka -- start --secure`);
+  return { port, clientConfigFile: adminClientConfigFile(credentials) };
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const kafkaVersion = takeOption(rest, '--kafka-version');
+  const security = localSecurity(rest, process.env);
   if (isKafkaTool(command)) {
-    process.exitCode = await runKafkaTool(command, rest, kafkaVersion);
+    process.exitCode = await runKafkaTool(command, withoutFlag(rest, '--secure'), kafkaVersion, security === 'scram' ? securedTool(kafkaVersion) : undefined);
     return;
   }
-  const security = localSecurity(rest, process.env);
   const port = parsePort(takeOption(rest, '--port'), security);
   switch (command) {
     case 'start':

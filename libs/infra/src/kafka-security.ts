@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ADMIN_PRINCIPAL, SERVICE_PRINCIPALS, type ServicePrincipal } from '@carts/event-log';
 import { InfraError } from './infra-error';
 
@@ -107,4 +107,19 @@ export function securedListenerSettings(port: number, controllerPort: number, ad
     'super.users': `User:${admin.username}`,
     'allow.everyone.if.no.acl.found': 'false',
   };
+}
+
+/** A Java client configuration (0600) logging Kafka's own tools in as the administrator. */
+export function adminClientConfigFile(credentials: LocalKafkaCredentials): string {
+  const file = join(dirname(credentials.admin.passwordFile), 'admin.client.properties');
+  const { username, password } = credentials.admin;
+  const text = [
+    'security.protocol=SASL_PLAINTEXT',
+    'sasl.mechanism=SCRAM-SHA-512',
+    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}";`,
+    '',
+  ].join('\n');
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
 }
