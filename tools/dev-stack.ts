@@ -3,6 +3,9 @@
  * KAFKA_BROKERS) and PostgreSQL (DATABASE_URL, the local server, or an embedded one), provisions
  * topics and migrations once, then runs the three services with prefixed logs. Ctrl-C stops the
  * services, then whatever infrastructure this command started — nothing is left running.
+ * `npm start -- --secure` (or KAFKA_LOCAL_SECURITY=scram): the local broker with SASL/SCRAM and
+ * ACLs on port 9096, each service logging in as its own principal (docs/security.md);
+ * `--kafka-port N` moves the local broker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -13,13 +16,16 @@ import { terminate } from '../libs/infra/src/processes';
 import { repoRoot } from '../libs/infra/src/repo-root';
 import { migrate } from '../libs/read-model/src';
 import { resetReadModelsOfAnotherLog } from './local-read-models';
+import { cartctlHint, localSecurity, provisionAndGrant, SECURED_KAFKA_PORT, serviceEnv as kafkaServiceEnv, type LocalSecurity } from './secured-kafka';
+import type { LocalKafkaCredentials } from '../libs/infra/src';
 
 const ROOT = repoRoot();
 const COLORS: Record<string, string> = { kafka: '35', postgres: '34', command: '32', projector: '33', query: '36', stack: '1' };
 const SERVICES = [
-  { name: 'command', app: 'command-service' },
-  { name: 'projector', app: 'projector' },
-  { name: 'query', app: 'query-service' },
+  { name: 'command', app: 'command-service', principal: 'command-service' },
+  { name: 'projector', app: 'projector', principal: 'projector' },
+  // The query service reads PostgreSQL only: no Kafka principal.
+  { name: 'query', app: 'query-service', principal: 'none' },
 ] as const;
 
 // Colour only for a terminal: `npm start > stack.log` gets plain text (NO_COLOR is honoured too).
@@ -53,10 +59,19 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 90_000): 
 }
 
 /** The projector writes with the writer role, the query service reads with the reader; the command service needs none. */
-function serviceEnv(env: Record<string, string | undefined>, service: (typeof SERVICES)[number]['name'], roles: LocalRoles | undefined): Record<string, string | undefined> {
+function databaseEnv(env: Record<string, string | undefined>, service: (typeof SERVICES)[number]['name'], roles: LocalRoles | undefined): Record<string, string | undefined> {
   if (!roles) return env;
   const own = { projector: roles.writer, query: roles.reader, command: undefined }[service];
   return { ...env, DATABASE_URL: own, DATABASE_OWNER_URL: undefined };
+}
+
+/** `--kafka-port N`: the local broker's port (default 9092, or 9096 with --secure). */
+function kafkaPort(argv: readonly string[]): number | undefined {
+  const at = argv.indexOf('--kafka-port');
+  if (at === -1) return undefined;
+  const port = Number(argv[at + 1]);
+  if (!Number.isInteger(port) || port <= 0 || port > 65534) throw new Error(`--kafka-port: expected a port number, got ${JSON.stringify(argv[at + 1])}`);
+  return port;
 }
 
 const stops: Array<() => Promise<void>> = [];
@@ -78,10 +93,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   const env: Record<string, string | undefined> = { ...process.env };
+  const security: LocalSecurity = localSecurity(process.argv.slice(2), process.env);
+  let credentials: LocalKafkaCredentials | undefined;
   if (!env.KAFKA_BROKERS?.trim()) {
-    const broker = await ensureKafkaBroker({ port: 9092, log: (l) => say('kafka', l) });
+    const port = kafkaPort(process.argv.slice(2)) ?? (security === 'scram' ? SECURED_KAFKA_PORT : 9092);
+    const broker = await ensureKafkaBroker({ port, security, log: (l) => say('kafka', l) });
     if (broker.startedHere) stops.push(() => broker.stop());
     env.KAFKA_BROKERS = broker.brokers.join(',');
+    credentials = broker.credentials;
+  } else if (security === 'scram') {
+    throw new Error('--secure (KAFKA_LOCAL_SECURITY=scram) secures the project\'s own broker: unset KAFKA_BROKERS, or give each service its principal yourself (docs/security.md)');
   } else {
     say('kafka', `using KAFKA_BROKERS=${env.KAFKA_BROKERS}`);
   }
@@ -96,8 +117,11 @@ async function main(): Promise<void> {
     Object.assign(env, devAuthEnv(keys));
     say('stack', `tokens: development key ${path.relative(ROOT, keys.publicKeyFile)} (npm run cartctl -- token --customer <id> | --operator)`);
   }
-  const config = loadConfig(env);
-  const report = await provisionTopics(config.kafka);
+  const plain = loadConfig(env);
+  // Secured: the launcher acts as the administrator; each service gets its own principal below.
+  const config = credentials ? { ...plain, kafka: { ...plain.kafka, sasl: { mechanism: 'scram-sha-512' as const, username: credentials.admin.username, password: credentials.admin.password } } } : plain;
+  const { report, acls } = credentials ? await provisionAndGrant(config.kafka, credentials) : { report: await provisionTopics(config.kafka), acls: 0 };
+  if (acls) say('kafka', `SASL/SCRAM and ACLs on: ${acls} ACL entries granted to command-service, projector and cartctl (docs/security.md)`);
   if (report.created.length) say('kafka', `created topics ${report.created.join(', ')}`);
   report.warnings.forEach((w) => say('kafka', w));
   // Least privilege by default: the owner migrates here, each service gets only its own role.
@@ -109,7 +133,8 @@ async function main(): Promise<void> {
   if (!process.env.KAFKA_BROKERS?.trim() && !process.env.DATABASE_URL?.trim()) await resetReadModelsOfAnotherLog(config, (l) => say('postgres', l));
 
   for (const service of SERVICES) {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.app, 'src/main.js')], { cwd: ROOT, env: serviceEnv(env, service.name, roles), stdio: ['ignore', 'pipe', 'pipe'] });
+    const childEnv = databaseEnv(credentials ? kafkaServiceEnv(env, credentials, service.principal) : env, service.name, roles);
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.app, 'src/main.js')], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     pipeLines(child, service.name);
     child.once('exit', (code, signal) => {
       if (!stopping) {
@@ -125,7 +150,8 @@ async function main(): Promise<void> {
   say('stack', `  command service  ${urls.command}   (API docs ${urls.command}/docs)`);
   say('stack', `  query service    ${urls.query}   (API docs ${urls.query}/docs)`);
   say('stack', `  projector health ${urls.projector}/health/ready`);
-  say('stack', `  kafka ${env.KAFKA_BROKERS}   postgres ${redactDatabaseUrl(database.url)}`);
+  say('stack', `  kafka ${env.KAFKA_BROKERS}${credentials ? ' (SASL/SCRAM, ACLs on)' : ''}   postgres ${redactDatabaseUrl(database.url)}`);
+  if (credentials) say('stack', `  cartctl: ${cartctlHint(env.KAFKA_BROKERS as string, credentials)}`);
   say('stack', `  try: TOKEN=$(npm run --silent cartctl -- token --customer c-1)`);
   say('stack', `       curl -si -X POST ${urls.command}/carts -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{}'`);
   say('stack', 'Ctrl-C stops everything.');

@@ -16,11 +16,25 @@ export const KAFKA_TOOL_NAMES: readonly KafkaToolName[] = ['topics', 'console-pr
 
 export const isKafkaTool = (name: string | undefined): name is KafkaToolName => KAFKA_TOOL_NAMES.includes(name as KafkaToolName);
 
-export async function runKafkaTool(tool: KafkaToolName, args: string[], kafkaVersion?: string): Promise<number> {
+/** How each tool takes a client configuration file (SASL settings for a secured broker). */
+const CLIENT_CONFIG_OPTION: Record<KafkaToolName, string> = {
+  topics: '--command-config',
+  'consumer-groups': '--command-config',
+  'get-offsets': '--command-config',
+  'console-consumer': '--consumer.config',
+  'console-producer': '--producer.config',
+};
+
+/**
+ * `secured`: the tool logs in as the secured local broker's administrator (--secure), through a
+ * 0600 client configuration file beside the passwords; the bootstrap default becomes its port.
+ */
+export async function runKafkaTool(tool: KafkaToolName, args: string[], kafkaVersion?: string, secured?: { port: number; clientConfigFile: string }): Promise<number> {
   const kafka = selectedKafka(kafkaVersion);
   const lib = await ensureKafkaJars(kafka, (line) => console.error(line));
-  const server = process.env.KAFKA_BROKERS?.split(',')[0]?.trim() || '127.0.0.1:9092';
-  const withServer = args.includes('--bootstrap-server') ? args : ['--bootstrap-server', server, ...args];
+  const server = process.env.KAFKA_BROKERS?.split(',')[0]?.trim() || `127.0.0.1:${secured?.port ?? 9092}`;
+  const withConfig = secured && !args.includes(CLIENT_CONFIG_OPTION[tool]) ? [CLIENT_CONFIG_OPTION[tool], secured.clientConfigFile, ...args] : args;
+  const withServer = withConfig.includes('--bootstrap-server') ? withConfig : ['--bootstrap-server', server, ...withConfig];
   const jvm = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...kafka.loggingArgs('tool'), '-cp', path.join(lib, '*')];
   const child = spawn('java', [...jvm, kafka.toolClasses[tool], ...withServer], { stdio: 'inherit' });
   return new Promise((resolve) => {

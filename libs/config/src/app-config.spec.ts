@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig, requireAuth } from './index';
 
 describe('loadConfig', () => {
@@ -39,6 +42,41 @@ describe('loadConfig', () => {
     expect(loadConfig({}).database.ownerUrl).toBeUndefined();
     const config = loadConfig({ DATABASE_URL: 'postgres://carts_reader:r@db:5432/carts', DATABASE_OWNER_URL: 'postgres://carts_owner:o@db:5432/carts' });
     expect(config.database).toMatchObject({ url: 'postgres://carts_reader:r@db:5432/carts', ownerUrl: 'postgres://carts_owner:o@db:5432/carts', defaulted: false });
+  });
+
+  it('reads the SASL password from a file (secrets mounted as files), never from both sources', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
+    const file = join(dir, 'password');
+    writeFileSync(file, 'from-file\n', { mode: 0o600 });
+    const env = { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'projector', KAFKA_SASL_PASSWORD_FILE: file };
+    expect(loadConfig(env).kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'projector', password: 'from-file' });
+    expect(() => loadConfig({ ...env, KAFKA_SASL_PASSWORD: 'inline' })).toThrow(/KAFKA_SASL_PASSWORD_FILE: expected to be unset when KAFKA_SASL_PASSWORD is set/);
+    expect(() => loadConfig({ ...env, KAFKA_SASL_PASSWORD_FILE: join(dir, 'missing') })).toThrow(/KAFKA_SASL_PASSWORD_FILE: expected a readable file, got ".*missing \(ENOENT\)"/);
+    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'x' })).toThrow(/KAFKA_SASL_PASSWORD: expected a non-empty value \(or KAFKA_SASL_PASSWORD_FILE\)/);
+  });
+
+  it('takes a private CA and a client certificate for TLS as PEM files, and turns TLS on with them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-spec-'));
+    const ca = join(dir, 'ca.pem');
+    const cert = join(dir, 'client.pem');
+    const key = join(dir, 'client.key');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n');
+    writeFileSync(cert, '-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n');
+    writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n');
+    expect(loadConfig({}).kafka).toMatchObject({ ssl: false, tls: undefined });
+    const config = loadConfig({ KAFKA_SSL_CA_FILE: ca, KAFKA_SSL_CERT_FILE: cert, KAFKA_SSL_KEY_FILE: key });
+    expect(config.kafka.ssl).toBe(true);
+    expect(config.kafka.tls).toEqual({ ca: expect.stringContaining('CA'), cert: expect.stringContaining('CLIENT'), key: expect.stringContaining('KEY') });
+    expect(loadConfig({ KAFKA_SSL_CA_FILE: ca }).kafka.tls).toEqual({ ca: expect.stringContaining('CA') });
+    expect(() => loadConfig({ KAFKA_SSL_CERT_FILE: cert })).toThrow(/KAFKA_SSL_KEY_FILE: expected a private key file with KAFKA_SSL_CERT_FILE/);
+    expect(() => loadConfig({ KAFKA_SSL_KEY_FILE: key })).toThrow(/KAFKA_SSL_CERT_FILE: expected a certificate file with KAFKA_SSL_KEY_FILE/);
+    expect(() => loadConfig({ KAFKA_SSL_CA_FILE: key })).toThrow(/KAFKA_SSL_CA_FILE: expected a PEM file with a CERTIFICATE/);
+    expect(() => loadConfig({ KAFKA_SSL_CA_FILE: ca, KAFKA_SSL: 'false' })).toThrow(/KAFKA_SSL: expected true \(or unset\)/);
+  });
+
+  it('creates topics unless told an administrator provisions them', () => {
+    expect(loadConfig({}).kafka.manageTopics).toBe(true);
+    expect(loadConfig({ KAFKA_MANAGE_TOPICS: 'false' }).kafka.manageTopics).toBe(false);
   });
 
   it('points Location at the query service: its port by default, or the public URL of a gateway', () => {

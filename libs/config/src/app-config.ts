@@ -1,5 +1,6 @@
 import { loadAuth, loadRateLimit, requireAuth, AUTH_VARIABLES, type AuthConfig, type RateLimitConfig } from './auth-config';
 import { Env, bool, hostPortList, httpBaseUrl, int, oneOf, optionalStr, postgresUrl, str, topicPrefix, ConfigError } from './env-parsers';
+import { loadKafkaTls, secretOrFile, type KafkaTls } from './kafka-secrets';
 
 /**
  * Every setting of every service, in namespaces. Read once at boot by `loadConfig`, which throws
@@ -12,12 +13,19 @@ export interface KafkaConfig {
   readonly localBroker: boolean;
   readonly clientId: string;
   readonly ssl: boolean;
+  /** PEM material for TLS with a private CA and/or client certificates (implies `ssl`). */
+  readonly tls?: KafkaTls;
   readonly sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   readonly topicPrefix: string;
   readonly partitions: number;
   readonly replyPartitions: number;
   readonly replicationFactor: number;
   readonly idempotencyRetentionMs: number;
+  /**
+   * Create missing topics at start-up. False where an administrator provisions them and the
+   * service's principal has no CREATE right (ACLs): the service then checks what it can see.
+   */
+  readonly manageTopics: boolean;
 }
 
 export interface DatabaseConfig {
@@ -87,22 +95,27 @@ function loadSasl(env: Env): KafkaConfig['sasl'] {
     mechanism: oneOf(env, 'KAFKA_SASL_MECHANISM', ['plain', 'scram-sha-256', 'scram-sha-512'] as const),
     username: str(env, 'KAFKA_SASL_USERNAME'),
     // No default on purpose: a secret that defaults is a secret that leaks.
-    password: str(env, 'KAFKA_SASL_PASSWORD'),
+    password: secretOrFile(env, 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE'),
   };
 }
 
 function loadKafka(env: Env): KafkaConfig {
+  const tls = loadKafkaTls(env);
+  const ssl = bool(env, 'KAFKA_SSL', tls !== undefined);
+  if (tls && !ssl) throw new ConfigError('KAFKA_SSL', 'true (or unset) when KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE or KAFKA_SSL_KEY_FILE is set', env.KAFKA_SSL);
   return {
     brokers: hostPortList(env, 'KAFKA_BROKERS', DEFAULT_KAFKA_BROKERS),
     localBroker: optionalStr(env, 'KAFKA_BROKERS') === undefined,
     clientId: str(env, 'KAFKA_CLIENT_ID', 'carts'),
-    ssl: bool(env, 'KAFKA_SSL', false),
+    ssl,
+    tls,
     sasl: loadSasl(env),
     topicPrefix: topicPrefix(env, 'KAFKA_TOPIC_PREFIX'),
     partitions: int(env, 'CART_PARTITIONS', 6, 1, 1000),
     replyPartitions: int(env, 'CART_REPLY_PARTITIONS', 12, 1, 1000),
     replicationFactor: int(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 7),
     idempotencyRetentionMs: int(env, 'IDEMPOTENCY_RETENTION_MS', 86_400_000, 60_000, 30 * 86_400_000),
+    manageTopics: bool(env, 'KAFKA_MANAGE_TOPICS', true),
   };
 }
 
@@ -157,8 +170,9 @@ export function loadConfigOrExit(env: Env = process.env, needs: { readonly auth?
 }
 
 export const CONFIG_VARIABLES = [
-  'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME',
-  'KAFKA_SASL_PASSWORD', 'KAFKA_TOPIC_PREFIX', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
+  'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE',
+  'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE', 'KAFKA_TOPIC_PREFIX',
+  'KAFKA_MANAGE_TOPICS', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
   'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_OWNER_URL', 'DATABASE_POOL_SIZE',
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',

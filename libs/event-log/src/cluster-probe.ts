@@ -1,14 +1,15 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 
 /**
  * For the broker launcher and readiness checks, before any configuration exists: the cluster id
  * of whatever Kafka answers a real Metadata request (kafkajs admin
  * describeCluster) at these brokers, or undefined when nothing does within the timeout.
  */
-export async function probeKafkaCluster(brokers: string[], timeoutMs = 5000): Promise<string | undefined> {
+export async function probeKafkaCluster(brokers: string[], timeoutMs = 5000, sasl?: SASLOptions): Promise<string | undefined> {
   const kafka = new Kafka({
     clientId: 'readiness-probe',
     brokers,
+    sasl,
     logLevel: logLevel.NOTHING,
     connectionTimeout: Math.min(timeoutMs, 3000),
     requestTimeout: timeoutMs,

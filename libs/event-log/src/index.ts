@@ -16,3 +16,4 @@ export * from './raw-records';
 export * from './private-groups';
 export * from './cluster-probe';
 export * from './log-sink';
+export * from './service-acls';

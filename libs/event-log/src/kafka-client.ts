@@ -8,7 +8,8 @@ export function createKafka(config: KafkaConfig, clientSuffix: string): Kafka {
   const options: KafkaJsConfig = {
     clientId: `${config.clientId}-${clientSuffix}`,
     brokers: config.brokers,
-    ssl: config.ssl,
+    // A private CA and/or a client certificate (mutual TLS) when configured, else the system CAs.
+    ssl: config.tls ? { ...config.tls } : config.ssl,
     sasl: config.sasl ? (config.sasl as SASLOptions) : undefined,
     connectionTimeout: 3000,
     requestTimeout: 10000,

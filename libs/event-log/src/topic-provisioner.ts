@@ -38,9 +38,10 @@ async function describeRetention(admin: Admin, topic: string): Promise<Record<st
   return Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
 }
 
-async function checkExisting(admin: Admin, config: KafkaConfig, warnings: string[]): Promise<void> {
+async function checkExisting(admin: Admin, config: KafkaConfig, visible: Set<string>, warnings: string[]): Promise<void> {
   const names = topicNames(config.topicPrefix);
-  const partitioned = [names.events, names.commands, names.idempotency, names.writerProgress];
+  // Under ACLs a principal sees only the topics it may describe: check those (the events' always).
+  const partitioned = [names.events, names.commands, names.idempotency, names.writerProgress].filter((t) => t === names.events || visible.has(t));
   const meta = await admin.fetchTopicMetadata({ topics: partitioned });
   const counts = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
   if (partitioned.some((t) => counts.get(t) !== counts.get(names.events))) {
@@ -55,7 +56,7 @@ async function checkExisting(admin: Admin, config: KafkaConfig, warnings: string
         'the event log must be kept forever (retention.ms=-1, retention.bytes=-1, cleanup.policy=delete) or replay will lose history',
     );
   }
-  const progress = await describeRetention(admin, names.writerProgress);
+  const progress = visible.has(names.writerProgress) ? await describeRetention(admin, names.writerProgress) : { 'cleanup.policy': 'compact' };
   if (progress['cleanup.policy'] !== 'compact') {
     warnings.push(
       `!!! ${names.writerProgress} has cleanup.policy=${progress['cleanup.policy']}: it must be compact only, or retention deletes ` +
@@ -96,9 +97,19 @@ export async function provisionTopics(config: KafkaConfig): Promise<TopicReport>
   try {
     const existing = new Set(await admin.listTopics());
     const missing = desiredTopics(config).filter((t) => !existing.has(t.topic));
+    if (!config.manageTopics) {
+      // An administrator provisions; this principal may not even see the topics it does not use.
+      const events = topicNames(config.topicPrefix).events;
+      if (!existing.has(events)) {
+        throw new TopicLayoutError(`${events} does not exist (or this principal may not describe it) and KAFKA_MANAGE_TOPICS=false: provision the topics as an administrator first`);
+      }
+      const warnings: string[] = [];
+      await checkExisting(admin, config, existing, warnings);
+      return { created: [], warnings };
+    }
     if (missing.length > 0) await createTopics(admin, missing);
     const warnings: string[] = [];
-    await checkExisting(admin, config, warnings);
+    await checkExisting(admin, config, new Set([...existing, ...missing.map((t) => t.topic)]), warnings);
     return { created: missing.map((t) => t.topic), warnings };
   } finally {
     await admin.disconnect();

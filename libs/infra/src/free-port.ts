@@ -44,3 +44,13 @@ export async function findFreePorts(preferred: number, count = 1): Promise<numbe
   }
   throw new Error(`no ${count} consecutive free loopback ports found`);
 }
+
+/** Like findFreePorts, but only from `start` upward (a range agreed for a kind of test), never elsewhere. */
+export async function findFreePortsFrom(start: number, count = 1, span = 1000): Promise<number> {
+  for (let base = start; base + count <= start + span; base += count) {
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (!reserve(ports)) continue;
+    if ((await Promise.all(ports.map(canListen))).every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free loopback ports from ${start} to ${start + span}`);
+}

@@ -18,3 +18,10 @@ export type { EmbeddedPostgresHandle, EmbeddedPostgresOptions, ResolvedDatabase 
 export * from './dev-auth';
 export { dropRoles, grantStatements, localRoles, provisionRoles, readModelRoleNames, roleUrl } from './postgres-roles';
 export type { LocalRoles, ReadModelRoles, RolePasswords } from './postgres-roles';
+export {
+  ensureLocalCredentials,
+  readLocalCredentials,
+  saslEnvOf,
+  saslOf,
+} from './kafka-security';
+export type { LocalKafkaCredentials, LocalKafkaSecurityMode, ScramCredential } from './kafka-security';

@@ -20,6 +20,7 @@ import { stopCleanly } from './kafka-stop';
 import { KafkaDistribution, selectedKafka } from './kafka-version';
 import { forgetPid, livePidOf, markStopping, recordPid, stoppingPidOf } from './kafka-pid-file';
 import { isKafkaReady, probeKafkaCluster, probeKafkaGeneration } from './kafka-probe';
+import { ensureLocalCredentials, LocalKafkaCredentials, LocalKafkaSecurityMode, readLocalCredentials, saslOf } from './kafka-security';
 import { adoptChild } from './owned-processes';
 import { isPortOpen, isProcessAlive, sleep, terminate, waitUntilGone } from './processes';
 
@@ -35,6 +36,11 @@ export interface KafkaBrokerOptions {
   readyTimeoutMs?: number;
   /** "4" (default), "3.9", or an exact version of either; else KAFKA_VERSION decides. */
   kafkaVersion?: string;
+  /**
+   * 'scram': SASL/SCRAM-SHA-512 on the client listener, ACLs on (StandardAuthorizer), one user per
+   * service (kafka-security.ts); its own default data directory (`<port>-scram`). Default plaintext.
+   */
+  security?: LocalKafkaSecurityMode;
 }
 
 export interface KafkaBrokerHandle {
@@ -43,6 +49,8 @@ export interface KafkaBrokerHandle {
   readonly pid?: number;
   /** The exact Kafka version started here; undefined for a reused broker (it was not asked). */
   readonly version?: string;
+  /** A secured broker's users (the admin is a super user: provisioning and ACLs only). */
+  readonly credentials?: LocalKafkaCredentials;
   /** Clean SIGTERM, SIGKILL after 30 s; resolves once the process is gone. No-op if reused. */
   stop(): Promise<void>;
   /** For failure tests: SIGKILL (default), SIGSTOP, SIGCONT... Only for a broker started here. */
@@ -57,6 +65,7 @@ interface Settings {
   readonly log: (line: string) => void;
   readonly readyTimeoutMs: number;
   readonly kafka: KafkaDistribution;
+  readonly credentials?: LocalKafkaCredentials;
 }
 
 // Another process's start may include the first jar download, which can take minutes.
@@ -66,15 +75,35 @@ const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${
 function settingsFrom(opts: KafkaBrokerOptions): Settings {
   const port = opts.port ?? 9092;
   const kafka = selectedKafka(opts.kafkaVersion);
+  const secured = opts.security === 'scram';
+  const dataDir = opts.dataDir ?? defaultDataDir(kafka.line, port, secured);
   return {
     port,
     kafka,
+    credentials: secured ? securedCredentials(dataDir) : plaintextOnly(dataDir),
     controllerPort: opts.controllerPort ?? port + 1,
-    dataDir: opts.dataDir ?? defaultDataDir(kafka.line, port),
+    dataDir,
     heapMb: opts.heapMb ?? 512,
     log: opts.log ?? defaultLog,
     readyTimeoutMs: opts.readyTimeoutMs ?? 90_000,
   };
+}
+
+/** A data directory formatted without SCRAM users cannot gain them later (they are format-time). */
+function securedCredentials(dataDir: string): LocalKafkaCredentials {
+  const formatted = formattedClusterId(dataDir) !== undefined;
+  const existing = readLocalCredentials(dataDir);
+  if (formatted && !existing) {
+    throw new InfraError('KAFKA_START_FAILED', `${dataDir} holds a plaintext broker's data (no SCRAM users): start the secured broker on another data directory.`);
+  }
+  return existing ?? ensureLocalCredentials(dataDir);
+}
+
+function plaintextOnly(dataDir: string): undefined {
+  if (readLocalCredentials(dataDir)) {
+    throw new InfraError('KAFKA_START_FAILED', `${dataDir} holds a secured broker's data (SASL/SCRAM and ACLs): start it secured (npm run kafka -- start --secure).`);
+  }
+  return undefined;
 }
 
 /**
@@ -85,7 +114,7 @@ export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<
   const settings = settingsFrom(opts);
   const brokers = [`127.0.0.1:${settings.port}`];
   await waitForStoppingBroker(settings);
-  if (await isAnswering(brokers, settings)) return reusedHandle(brokers);
+  if (await isAnswering(brokers, settings)) return reusedHandle(brokers, settings);
   const lock = {
     dir: settings.dataDir,
     name: 'start',
@@ -93,7 +122,7 @@ export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<
     onWait: (owner?: number) => settings.log(`Waiting for pid ${owner} to finish starting the broker in ${settings.dataDir}`),
   };
   return withDirLock(lock, async () => {
-    if (await isAnswering(brokers, settings)) return reusedHandle(brokers);
+    if (await isAnswering(brokers, settings)) return reusedHandle(brokers, settings);
     const pid = livePidOf(settings.dataDir);
     if (pid === undefined) return startBroker(settings, brokers);
     // Started from this directory by another process: still starting, hung, or shutting down
@@ -102,7 +131,7 @@ export async function ensureKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<
     settings.log(`Waiting for the Kafka broker pid ${pid} (started elsewhere) on ${brokers[0]}`);
     try {
       await waitUntilReady(brokers, settings, () => !isProcessAlive(pid));
-      return reusedHandle(brokers);
+      return reusedHandle(brokers, settings);
     } catch (error) {
       if (isProcessAlive(pid)) throw error;
       settings.log(`The Kafka broker pid ${pid} exited without answering (it was stopping); starting a new one`);
@@ -123,7 +152,8 @@ async function waitForStoppingBroker(settings: Settings): Promise<void> {
 }
 
 async function isAnswering(brokers: string[], settings: Settings): Promise<boolean> {
-  if (!(await isPortOpen(settings.port)) || !(await isKafkaReady(brokers))) return false;
+  const sasl = settings.credentials ? saslOf(settings.credentials.admin) : undefined;
+  if (!(await isPortOpen(settings.port)) || !(await isKafkaReady(brokers, 5000, sasl))) return false;
   // Reused as is (it may serve others), but a broker of another line than asked for is said.
   const seen = await probeKafkaGeneration('127.0.0.1', settings.port);
   const wanted = settings.kafka.line === '4' ? '4.x' : '3.x or older';
@@ -138,10 +168,11 @@ async function startBroker(settings: Settings, brokers: string[]): Promise<Kafka
   await assertJava17();
   await ensureKafkaJars(settings.kafka, settings.log);
   writeServerProperties(settings);
-  await formatStorageOnce(settings.kafka, settings.dataDir, settings.log);
+  await formatStorageOnce(settings.kafka, settings.dataDir, settings.log, undefined, settings.credentials);
   const child = spawnBroker(settings);
   const pid = child.pid as number;
-  settings.log(`Starting Kafka ${settings.kafka.version} broker on ${brokers[0]} (pid ${pid}, data in ${settings.dataDir})`);
+  const how = settings.credentials ? 'SASL/SCRAM and ACLs' : 'plaintext';
+  settings.log(`Starting Kafka ${settings.kafka.version} broker (${how}) on ${brokers[0]} (pid ${pid}, data in ${settings.dataDir})`);
   let answered: 'ours' | 'foreign';
   try {
     answered = await waitUntilReady(brokers, settings, () => hasExited(child), child);
@@ -155,7 +186,7 @@ async function startBroker(settings: Settings, brokers: string[]): Promise<Kafka
     settings.log(`Another Kafka broker took ${brokers[0]} while ours was starting; reusing it`);
     await terminate(pid, { graceMs: 5000, child });
     forgetPid(settings.dataDir, pid);
-    return reusedHandle(brokers);
+    return reusedHandle(brokers, settings);
   }
   settings.log(`Kafka broker ready on ${brokers[0]} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   const problems = startupProblems(settings.dataDir);
@@ -199,7 +230,7 @@ async function waitUntilReady(
       const how = child ? ` (exit code ${child.exitCode}, signal ${child.signalCode})` : '';
       throw startFailure(`The Kafka broker on ${brokers[0]} exited before becoming ready${how}.`, settings.dataDir);
     }
-    const clusterId = await probeKafkaCluster(brokers, 2000);
+    const clusterId = await probeKafkaCluster(brokers, 2000, settings.credentials ? saslOf(settings.credentials.admin) : undefined);
     if (clusterId !== undefined) return expected === undefined || clusterId === expected ? 'ours' : 'foreign';
     if (Date.now() > deadline) {
       const msg = `The Kafka broker on ${brokers[0]} was not ready after ${settings.readyTimeoutMs} ms.`;
@@ -226,6 +257,7 @@ function ownedHandle(child: ChildProcess, brokers: string[], settings: Settings)
     startedHere: true,
     pid,
     version: settings.kafka.version,
+    credentials: settings.credentials,
     stop: () => (stopping ??= stopCleanly(pid, dataDir, log, child).then(() => forgetPid(dataDir, pid))),
     kill: (signal = 'SIGKILL') => {
       if (!hasExited(child)) process.kill(pid, signal);
@@ -233,10 +265,11 @@ function ownedHandle(child: ChildProcess, brokers: string[], settings: Settings)
   };
 }
 
-function reusedHandle(brokers: string[]): KafkaBrokerHandle {
+function reusedHandle(brokers: string[], settings: Settings): KafkaBrokerHandle {
   return {
     brokers,
     startedHere: false,
+    credentials: settings.credentials,
     stop: async () => undefined,
     kill: () => {
       throw new InfraError('KAFKA_NOT_OWNED', `The broker on ${brokers[0]} was not started here; refusing to signal it.`);

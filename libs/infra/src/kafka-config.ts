@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from './infra-error';
 import { assertSameLine, formattedVersion, recordFormattedVersion } from './kafka-data-version';
+import { addScramArgs, LocalKafkaCredentials, securedListenerSettings } from './kafka-security';
 import { KafkaDistribution, KafkaLine } from './kafka-version';
 import { localDir } from './repo-root';
 import { runCommand, tailFile } from './processes';
@@ -11,10 +12,13 @@ export interface BrokerLayout {
   readonly port: number;
   readonly controllerPort: number;
   readonly dataDir: string;
+  /** SASL/SCRAM on the client listener and ACLs on (see kafka-security.ts); plaintext without. */
+  readonly credentials?: LocalKafkaCredentials;
 }
 
 /** One data directory per version line and port: a 4.x start never touches 3.9's data (and back). */
-export const defaultDataDir = (line: KafkaLine, port: number): string => localDir('kafka', line, String(port));
+export const defaultDataDir = (line: KafkaLine, port: number, secured = false): string =>
+  localDir('kafka', line, secured ? `${port}-scram` : String(port));
 export const serverPropertiesPath = (dataDir: string): string => join(dataDir, 'server.properties');
 export const brokerLogsDir = (dataDir: string): string => join(dataDir, 'logs');
 export const brokerPidPath = (dataDir: string): string => join(dataDir, 'broker.pid');
@@ -40,7 +44,7 @@ export function newClusterId(random: () => Buffer = () => randomBytes(16)): stri
  * Single-node KRaft, broker and controller in one JVM, loopback only. Sized for a 2-core box
  * that also runs Postgres, the services and the tests.
  */
-export function serverProperties({ port, controllerPort, dataDir }: BrokerLayout): string {
+export function serverProperties({ port, controllerPort, dataDir, credentials }: BrokerLayout): string {
   const settings: Record<string, string | number> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
@@ -76,6 +80,7 @@ export function serverProperties({ port, controllerPort, dataDir }: BrokerLayout
     'num.recovery.threads.per.data.dir': 1,
     'background.threads': 4,
     'log.cleaner.threads': 1,
+    ...(credentials ? securedListenerSettings(port, controllerPort, credentials.admin) : {}),
   };
   const body = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
   return ['# Written by libs/infra/src/kafka-config.ts on every start; edits are overwritten.', ...body, ''].join('\n');
@@ -84,7 +89,9 @@ export function serverProperties({ port, controllerPort, dataDir }: BrokerLayout
 export function writeServerProperties(layout: BrokerLayout): string {
   mkdirSync(brokerLogsDir(layout.dataDir), { recursive: true });
   const file = serverPropertiesPath(layout.dataDir);
-  writeFileSync(file, serverProperties(layout));
+  // 0600: a secured broker's file holds the administrator's password.
+  writeFileSync(file, serverProperties(layout), { mode: 0o600 });
+  chmodSync(file, 0o600);
   return file;
 }
 
@@ -120,6 +127,7 @@ export async function formatStorageOnce(
   dataDir: string,
   log: (line: string) => void,
   clusterId = newClusterId(),
+  credentials?: LocalKafkaCredentials,
 ): Promise<void> {
   assertFormattedBySameLine(kafka, dataDir);
   if (existsSync(join(logDataDir(dataDir), 'meta.properties'))) return;
@@ -131,10 +139,13 @@ export async function formatStorageOnce(
     // One token: any id (even one from elsewhere that begins with "-") is the option's value.
     `--cluster-id=${clusterId}`,
     `--config=${serverPropertiesPath(dataDir)}`,
+    // SCRAM users go into the bootstrap metadata: they exist before any client connects (KIP-900).
+    ...(credentials ? addScramArgs(credentials) : []),
   ];
   const { code, output } = await runCommand('java', args);
   if (code !== 0) {
-    throw new InfraError('KAFKA_FORMAT_FAILED', `kafka.tools.StorageTool format failed (exit ${code}):\n${output}`);
+    const shown = credentials ? redact(output, credentials) : output;
+    throw new InfraError('KAFKA_FORMAT_FAILED', `kafka.tools.StorageTool format failed (exit ${code}):\n${shown}`);
   }
   recordFormattedVersion(dataDir, kafka);
 }
@@ -159,4 +170,10 @@ export function startupProblems(dataDir: string): string[] {
 
 export function brokerLogTail(dataDir: string, lines = 30): string {
   return tailFile(join(brokerLogsDir(dataDir), 'stdout.log'), lines);
+}
+
+/** Never let a password reach a log line or an error message. */
+function redact(text: string, credentials: LocalKafkaCredentials): string {
+  const secrets = [credentials.admin, ...Object.values(credentials.services)].map((c) => c.password);
+  return secrets.reduce((out, secret) => out.split(secret).join('<redacted>'), text);
 }

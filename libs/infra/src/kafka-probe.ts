@@ -4,8 +4,8 @@ import { Socket } from 'node:net';
 export { probeKafkaCluster };
 
 /** True when the brokers answer a real Metadata request. */
-export async function isKafkaReady(brokers: string[], timeoutMs = 5000): Promise<boolean> {
-  return (await probeKafkaCluster(brokers, timeoutMs)) !== undefined;
+export async function isKafkaReady(brokers: string[], timeoutMs = 5000, sasl?: Parameters<typeof probeKafkaCluster>[2]): Promise<boolean> {
+  return (await probeKafkaCluster(brokers, timeoutMs, sasl)) !== undefined;
 }
 
 /**

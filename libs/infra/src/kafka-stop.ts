@@ -16,7 +16,9 @@ const defaultLog = (line: string): void => void process.stderr.write(`[kafka] ${
 export async function stopKafkaBroker(opts: { port?: number; dataDir?: string; log?: (line: string) => void } = {}): Promise<boolean> {
   const port = opts.port ?? 9092;
   // .local/kafka/<port> is where the launcher kept data before it had one directory per line.
-  const dirs = opts.dataDir ? [opts.dataDir] : [...KAFKA_LINES.map((line) => defaultDataDir(line, port)), localDir('kafka', String(port))];
+  const dirs = opts.dataDir
+    ? [opts.dataDir]
+    : [...KAFKA_LINES.flatMap((line) => [defaultDataDir(line, port), defaultDataDir(line, port, true)]), localDir('kafka', String(port))];
   let stopped = false;
   for (const dataDir of dirs) {
     const pid = livePidOf(dataDir);

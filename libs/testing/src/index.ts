@@ -10,3 +10,4 @@ export * from './buggy-projections';
 export * from './tokens';
 export * from './older-database';
 export * from './read-side';
+export * from './secured-kafka';
