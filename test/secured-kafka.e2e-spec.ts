@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, ensureDatabase, parseDatabaseUrl } from '@carts/infra';
 import { migrate } from '@carts/read-model';
-import { assertTestDatabase, http, runCartctl, ServiceProcess, startSecuredKafka, waitFor, type SecuredKafka } from '@carts/testing';
+import { as, assertTestDatabase, http, runCartctl, ServiceProcess, startSecuredKafka, waitFor, type SecuredKafka } from '@carts/testing';
 
 /**
  * The whole system with Kafka's ACLs on: a broker with SASL/SCRAM and StandardAuthorizer
@@ -39,14 +39,14 @@ describe('the system with Kafka SASL/SCRAM and ACLs on', () => {
   });
 
   it('creates a cart, adds an item, and serves both from the read model', async () => {
-    const created = await http<{ cartId: string; version: number }>('POST', `${command.url}/carts`, { customerId: 'c-secured' });
+    const created = await http<{ cartId: string; version: number }>('POST', `${command.url}/carts`, { customerId: 'c-secured' }, await as.customer('c-secured'));
     expect({ status: created.status, body: created.body, log: created.status === 201 ? '' : command.output }).toMatchObject({ status: 201 });
     cartId = created.body.cartId;
-    const added = await http<{ version: number }>('POST', `${command.url}/carts/${cartId}/items`, { sku: 'mug', name: 'Mug', quantity: 2, unitPrice: 1250, currency: 'EUR' });
+    const added = await http<{ version: number }>('POST', `${command.url}/carts/${cartId}/items`, { sku: 'mug', name: 'Mug', quantity: 2, unitPrice: 1250, currency: 'EUR' }, await as.customer('c-secured'));
     expect(added.status).toBe(200);
     expect(added.body.version).toBe(2);
 
-    const view = await waitFor(() => http<Record<string, unknown>>('GET', `${query.url}/carts/${cartId}`), (r) => r.status === 200 && r.body.version === 2, { timeoutMs: 60_000, what: 'cart version 2 in the read model' });
+    const view = await waitFor(async () => http<Record<string, unknown>>('GET', `${query.url}/carts/${cartId}`, undefined, await as.customer('c-secured')), (r) => r.status === 200 && r.body.version === 2, { timeoutMs: 60_000, what: 'cart version 2 in the read model' });
     expect(view.body).toMatchObject({ cartId, customerId: 'c-secured', status: 'open', itemCount: 2, total: 2500, currency: 'EUR', version: 2 });
     expect(view.body.items).toEqual([expect.objectContaining({ sku: 'mug', quantity: 2, unitPrice: 1250 })]);
   });
