@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { http, isolatedEnv, runCartctl, ServiceProcess, type IsolatedEnv, type RoleUrls } from '@carts/testing';
+import { as, http, isolatedEnv, runCartctl, ServiceProcess, type IsolatedEnv, type RoleUrls } from '@carts/testing';
 
 /**
  * Issue 12, PostgreSQL: the services run as `npm start` and production run them, each with its own
@@ -31,14 +31,14 @@ describe('the system end to end with one PostgreSQL role per service', () => {
   const [commands, query] = [() => services[0], () => services[2]];
 
   async function cartAt(cartId: string, version: number) {
-    return http<{ version: number; items: unknown[] }>('GET', `${query().url}/carts/${cartId}?minVersion=${version}&waitMs=10000`);
+    return http<{ version: number; items: unknown[] }>('GET', `${query().url}/carts/${cartId}?minVersion=${version}&waitMs=10000`, undefined, await as.customer('c-roles'));
   }
 
   it('a cart written through the projector role is read through the query role, before and after a blue/green rebuild', async () => {
-    const created = await http<{ cartId: string; version: number }>('POST', `${commands().url}/carts`, { customerId: 'c-roles' });
+    const created = await http<{ cartId: string; version: number }>('POST', `${commands().url}/carts`, { customerId: 'c-roles' }, await as.customer('c-roles'));
     expect(created.status).toBe(201);
     const added = await http<{ version: number }>('POST', `${commands().url}/carts/${created.body.cartId}/items`,
-      { sku: 'MUG', name: 'Blue mug', quantity: 2, unitPrice: 1250, currency: 'EUR' });
+      { sku: 'MUG', name: 'Blue mug', quantity: 2, unitPrice: 1250, currency: 'EUR' }, await as.customer('c-roles'));
     expect(added.status).toBe(200);
     // Read-your-writes: the reader's LISTEN connection and its SELECTs.
     expect((await cartAt(created.body.cartId, added.body.version)).body).toMatchObject({ version: added.body.version, items: [expect.anything()] });
