@@ -24,7 +24,7 @@ function history(): { cartIds: string[]; records: RawRecord[] } {
   for (const cartId of cartIds) {
     for (let version = 1; version <= EVENTS_PER_CART; version++) {
       const event: CartEvent = version === 1
-        ? { type: 'CartCreated', data: { customerId: 'seed' } }
+        ? { type: 'CartCreated', data: { customerId: 'c-1' } } // CartApi's default customer: its commands are the owner's
         : { type: 'ItemAdded', data: { sku: `seed-${version}`, name: 'Seed', quantity: 1, unitPrice: 100, currency: 'EUR', lineQuantity: 1 } };
       const meta = { eventId: randomUUID(), cartId, version, occurredAt: new Date().toISOString(), commandId: 'seed', correlationId: 'seed' };
       records.push({ key: cartId, value: encodeEvent(envelope(event, meta)) });
