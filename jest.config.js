@@ -1,6 +1,8 @@
 // Three tiers by file suffix: *.spec.ts (pure, fast), *.int-spec.ts (real Kafka + PostgreSQL),
-// *.e2e-spec.ts (over HTTP against running services). Global set-up starts the same
-// infrastructure `npm start` uses; see libs/testing/src/global-setup.ts.
+// *.e2e-spec.ts (over HTTP against running services). Where they live: unit specs and a library's
+// int-specs beside the code; an app's e2e (and process-level int) specs in apps/<app>/test/;
+// specs across services in test/. Global set-up starts the same infrastructure `npm start` uses;
+// see libs/testing/src/global-setup.ts.
 const { paths, jsc } = require('./tools/swc-options');
 
 const moduleNameMapper = Object.fromEntries(

@@ -4,7 +4,7 @@ import type { CartEvent } from '@carts/domain';
 import { appendRawRecords, type RawRecord } from '@carts/event-log';
 import { projectionNamed, PROJECTIONS, type DeadLetterView, type ProjectionStatus } from '@carts/read-model';
 import { as, failingOnSku, generateCartEvents, http, isolatedEnv, projectionsWith, runCartctl, ServiceProcess, type IsolatedEnv } from '@carts/testing';
-import { startProjectorInProcess } from '../test/in-process-projector';
+import { startProjectorInProcess } from './in-process-projector';
 
 const at = (cartId: string, version: number) => ({
   eventId: randomUUID(), cartId, version, occurredAt: new Date(Date.UTC(2026, 1, 1, 0, 0, version)).toISOString(), commandId: 'cmd', correlationId: 'cmd',

@@ -1,6 +1,6 @@
 import { partitionForKey } from '@carts/event-log';
 import { as, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
-import type { WriteSideStatus } from './commands/status.command';
+import type { WriteSideStatus } from '../src/commands/status.command';
 
 /** `cartctl status` shows the write side too: the broker, who owns which partition, the lag on cart-commands. */
 describe('cartctl status: the write side', () => {

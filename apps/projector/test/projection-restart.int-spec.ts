@@ -4,8 +4,8 @@ import type { ProjectionSink } from '@carts/event-log';
 import { createHttpApp } from '@carts/http';
 import { PostgresProjectionSink, projectionStatuses, PROJECTIONS, type ProjectionStatus } from '@carts/read-model';
 import { as, freePort, generateCartEvents, http, isolatedEnv, runCartctl, ServiceProcess, waitFor, type IsolatedEnv } from '@carts/testing';
-import { projectorModule } from './projector.module';
-import { ProjectionSupervisor } from './projection-supervisor';
+import { projectorModule } from '../src/projector.module';
+import { ProjectionSupervisor } from '../src/projection-supervisor';
 
 type Ready = { status: string; reasons?: { projections?: string[] } };
 
