@@ -7,6 +7,15 @@ import { ProblemFilter } from './problem.filter';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * Slow clients cannot hold sockets: the headers must arrive within 15 s and the whole request
+ * (a 16 KiB body at most) within 30 s, or the connection is closed (408); an idle keep-alive
+ * connection is closed after 72 s (longer than common load balancers' 60 s, so they close first).
+ * No socket inactivity timeout: a request may legitimately wait for its answer (a command up to
+ * COMMAND_TIMEOUT_MS, read-your-writes up to 10 s) with nothing on the wire.
+ */
+export const HTTP_TIMEOUTS = { requestMs: 30_000, headersMs: 15_000, keepAliveMs: 72_000 } as const;
+
 export function logLevels(level: 'error' | 'warn' | 'log' | 'debug'): LogLevel[] {
   const order: LogLevel[] = ['error', 'warn', 'log', 'debug'];
   return order.slice(0, order.indexOf(level) + 1);
@@ -33,7 +42,10 @@ export function createLogger(level: HttpAppOptions['logLevel']): ConsoleLogger {
  * of ours would only replace it, with a Fastify warning on every start).
  */
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true,
+    requestTimeout: HTTP_TIMEOUTS.requestMs, keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
+  });
   // bodyParser: false keeps Fastify's own JSON parser (with the poisoning checks above) and
   // skips the form-urlencoded parser Nest would add: a form body is then a 415 like any non-JSON.
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: createLogger(options.logLevel), bufferLogs: false, bodyParser: false });
@@ -44,6 +56,8 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   startMetrics(options.service);
   serveMetrics(fastify);
   observeEachRequest(fastify, options.accessLog);
+  // Node's own limit on the time to receive the request headers (a slowloris holds it otherwise).
+  fastify.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
   app.enableShutdownHooks();
   return app;
 }
