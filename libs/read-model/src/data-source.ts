@@ -5,11 +5,13 @@ import { LogIdentityAndHealth1764070000000 } from './migrations/1764070000000-lo
 import { CustomerCartsCreatedAt1764100000000 } from './migrations/1764100000000-customer-carts-created-at';
 import { CustomerCartsPricedLines1764200000000 } from './migrations/1764200000000-customer-carts-priced-lines';
 import { GenerationDdlFunctions1764300000000 } from './migrations/1764300000000-generation-ddl-functions';
+import { TopProductsIndexes1764400000000 } from './migrations/1764400000000-top-products-indexes';
 
 export const READ_MODEL_MIGRATIONS = [
   InitialSchema1764050000000, ReadSideModels1764060000000, LogIdentityAndHealth1764070000000, CustomerCartsCreatedAt1764100000000,
   CustomerCartsPricedLines1764200000000,
   GenerationDdlFunctions1764300000000,
+  TopProductsIndexes1764400000000,
 ];
 
 /**

@@ -24,7 +24,7 @@ describe('an existing read-model database from before log bindings', () => {
     await old.destroy();
 
     // Every later migration applies too (each one after this one, in order).
-    expect(await migrate(url)).toEqual(['LogIdentityAndHealth1764070000000', 'CustomerCartsCreatedAt1764100000000', 'CustomerCartsPricedLines1764200000000', 'GenerationDdlFunctions1764300000000']);
+    expect(await migrate(url)).toEqual(['LogIdentityAndHealth1764070000000', 'CustomerCartsCreatedAt1764100000000', 'CustomerCartsPricedLines1764200000000', 'GenerationDdlFunctions1764300000000', 'TopProductsIndexes1764400000000']);
     ds = await createDataSource(url, 2, 'test-oldschema').initialize();
     expect(await ds.query(`SELECT log_cluster_id, next_offset FROM projection_generations JOIN projection_offsets USING (projection, generation)`))
       .toEqual([{ log_cluster_id: null, next_offset: '40' }]);
