@@ -13,7 +13,7 @@ export function projectorModule(config: AppConfig, composition: ProjectorComposi
       { provide: PROJECTOR_COMPOSITION, useValue: composition },
       ProjectionSupervisor,
       // The pool's connections, read at scrape time (db_pool_connections).
-      { provide: 'DB_POOL_METRICS', inject: [DATA_SOURCE], useFactory: (ds: DataSource) => (trackDatabasePool(() => poolUsage(ds)), 'tracked') },
+      { provide: 'DB_POOL_METRICS', inject: [DATA_SOURCE], useFactory: (ds: DataSource) => trackDatabasePool(() => poolUsage(ds)) },
       {
         provide: HEALTH_CHECKS,
         inject: [DATA_SOURCE, ProjectionSupervisor],

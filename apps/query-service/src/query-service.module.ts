@@ -18,7 +18,7 @@ export function queryServiceModule(config: AppConfig) {
       VersionWatcher,
       ProjectionStatusService,
       // The pool's connections, read at scrape time (db_pool_connections).
-      { provide: 'DB_POOL_METRICS', inject: [DATA_SOURCE], useFactory: (ds: DataSource) => (trackDatabasePool(() => poolUsage(ds)), 'tracked') },
+      { provide: 'DB_POOL_METRICS', inject: [DATA_SOURCE], useFactory: (ds: DataSource) => trackDatabasePool(() => poolUsage(ds)) },
       {
         provide: HEALTH_CHECKS,
         inject: [DATA_SOURCE, VersionWatcher],

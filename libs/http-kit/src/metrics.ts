@@ -31,21 +31,21 @@ interface PoolUsage { readonly total: number; readonly idle: number; readonly wa
  * `poolUsage`). Registered once per process, on the first call.
  */
 let poolSource: (() => PoolUsage | null) | undefined;
-export function trackDatabasePool(read: () => PoolUsage | null): void {
-  if (!poolSource) {
-    new Gauge({
-      name: 'db_pool_connections', help: 'PostgreSQL pool connections by state: total (open), idle, waiting (queries queued for a connection)',
-      labelNames: ['state'] as const,
-      collect() {
-        const usage = poolSource?.();
-        if (!usage) return;
-        this.set({ state: 'total' }, usage.total);
-        this.set({ state: 'idle' }, usage.idle);
-        this.set({ state: 'waiting' }, usage.waiting);
-      },
-    });
-  }
+let poolGauge: Gauge<'state'> | undefined;
+export function trackDatabasePool(read: () => PoolUsage | null): Gauge<'state'> {
   poolSource = read;
+  poolGauge ??= new Gauge({
+    name: 'db_pool_connections', help: 'PostgreSQL pool connections by state: total (open), idle, waiting (queries queued for a connection)',
+    labelNames: ['state'] as const,
+    collect() {
+      const usage = poolSource?.();
+      if (!usage) return;
+      this.set({ state: 'total' }, usage.total);
+      this.set({ state: 'idle' }, usage.idle);
+      this.set({ state: 'waiting' }, usage.waiting);
+    },
+  });
+  return poolGauge;
 }
 
 /**
