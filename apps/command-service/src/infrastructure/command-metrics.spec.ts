@@ -30,7 +30,7 @@ describe('command service metrics', () => {
     writerMetrics.fenced(2);
     trackPartitions(() => 4, () => 8);
     expect(await value('writer_transaction_duration_seconds', { partition: '2' })).toBeGreaterThan(0);
-    const commands = (await register.getSingleMetric('writer_transaction_commands')?.get())?.values ?? [];
+    const commands = ((await register.getSingleMetric('writer_transaction_commands')?.get())?.values ?? []) as { metricName?: string; value: number }[];
     expect(commands.find((v) => v.metricName === 'writer_transaction_commands_sum')?.value).toBe(3);
     expect(await value('writer_transaction_aborts_total', { reason: 'fenced' })).toBe(1);
     expect(await value('writer_transaction_aborts_total', { reason: 'error' })).toBe(1);
