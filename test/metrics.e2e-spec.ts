@@ -82,4 +82,76 @@ describe('GET /metrics on every service', () => {
     const reads = await histogramCounts(query, 'http_request_duration_seconds');
     expect(count(reads, 'GET', '/carts/:cartId', '200')).toBeGreaterThanOrEqual(1);
   });
+  /** The samples of a counter or gauge family, with their labels (the parser reads those correctly). */
+  const samples = (families: MetricFamily[], name: string) => (family(families, name)?.metrics ?? []).map((m) => ({ labels: m.labels ?? {}, value: Number(m.value) }));
+  const total = (series: { labels: Record<string, string>; value: number }[], where: Record<string, string>) =>
+    series.filter((s) => Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
+
+  it('counts command outcomes, writer transactions, projections and read-your-writes waits, with bounded labels', async () => {
+    const [command, projector, query] = services;
+    const customer = await as.customer('metrics-2');
+    const created = await http<{ cartId: string; version: number }>('POST', `${command.url}/carts`, { customerId: 'metrics-2' }, customer);
+    const cart = `${command.url}/carts/${created.body.cartId}`;
+    expect((await http('POST', `${cart}/checkout`, undefined, customer)).status).toBe(409); // CART_EMPTY
+    const item = { sku: 'mug', name: 'Mug', quantity: 1, unitPrice: 1250, currency: 'EUR' };
+    const added = await http<{ version: number }>('POST', `${cart}/items`, item, customer);
+    expect(added.status).toBe(200);
+    expect((await http('POST', `${cart}/items`, item, { ...customer, 'if-match': '"99"' })).status).toBe(412);
+    expect((await http('POST', `${command.url}/carts/00000000-0000-4000-8000-000000000000/items`, item, customer)).status).toBe(404);
+    const read = await http<{ version: number }>('GET', `${query.url}/carts/${created.body.cartId}?minVersion=${added.body.version}&waitMs=5000`, undefined, customer);
+    expect(read.status).toBe(200);
+    expect(read.body.version).toBeGreaterThanOrEqual(added.body.version);
+
+    const writes = await scrape(command);
+    expect(family(writes, 'commands_total')?.type).toBe('COUNTER');
+    const commands = samples(writes, 'commands_total');
+    expect(total(commands, { command: 'AddItem', outcome: 'applied' })).toBeGreaterThanOrEqual(1);
+    expect(total(commands, { command: 'CreateCart', outcome: 'applied' })).toBeGreaterThanOrEqual(1);
+    expect(total(commands, { command: 'Checkout', outcome: 'rejected', code: 'CART_EMPTY' })).toBeGreaterThanOrEqual(1);
+    expect(total(commands, { command: 'AddItem', outcome: 'version_conflict' })).toBeGreaterThanOrEqual(1);
+    expect(total(commands, { command: 'AddItem', outcome: 'not_found', code: 'CART_NOT_FOUND' })).toBeGreaterThanOrEqual(1);
+    expect(family(writes, 'writer_transaction_duration_seconds')?.type).toBe('HISTOGRAM');
+    const transactions = await histogramCounts(command, 'writer_transaction_duration_seconds');
+    expect(transactions.reduce((sum, s) => sum + s.count, 0)).toBeGreaterThanOrEqual(4);
+    expect(transactions.every((s) => /^\d+$/.test(s.labels.partition))).toBe(true);
+    expect((await histogramCounts(command, 'writer_transaction_commands')).reduce((sum, s) => sum + s.count, 0)).toBeGreaterThanOrEqual(1);
+    expect((await histogramCounts(command, 'writer_restore_duration_seconds')).reduce((sum, s) => sum + s.count, 0)).toBeGreaterThanOrEqual(1);
+    expect(family(writes, 'writer_transaction_aborts_total')?.type).toBe('COUNTER');
+    expect(total(samples(writes, 'writer_fencings_total'), {})).toBeGreaterThanOrEqual(1);
+    expect(total(samples(writes, 'writer_partitions_owned'), {})).toBeGreaterThanOrEqual(1);
+    expect(family(writes, 'writer_partitions_standby')?.type).toBe('GAUGE');
+
+    // The projector counts what it applied; where each projection stands is read at scrape time.
+    const projections = await waitFor(async () => scrape(projector),
+      (f) => total(samples(f, 'projection_events_applied_total'), { projection: 'cart-details' }) >= 2, { what: 'cart-details events counted' });
+    expect(family(projections, 'projection_events_applied_total')?.type).toBe('COUNTER');
+    expect(samples(projections, 'projection_events_applied_total').every((s) => /^\d+$/.test(s.labels.partition))).toBe(true);
+    expect((await histogramCounts(projector, 'projection_batch_write_duration_seconds')).filter((s) => s.labels.projection === 'cart-details').reduce((sum, s) => sum + s.count, 0)).toBeGreaterThanOrEqual(1);
+    for (const name of ['projection_dead_letters_parked_total', 'projection_restarts_total']) expect(family(projections, name)?.type).toBe('COUNTER');
+    for (const name of ['projection_lag_records', 'projection_lag_seconds', 'projection_state', 'projection_dead_letters', 'db_pool_connections']) expect(family(projections, name)?.type).toBe('GAUGE');
+    const lag = samples(projections, 'projection_lag_records').filter((s) => s.labels.projection === 'cart-details');
+    expect(lag.length).toBeGreaterThanOrEqual(1);
+    expect(lag.every((s) => s.value >= 0)).toBe(true);
+    const states = samples(projections, 'projection_state').filter((s) => s.labels.projection === 'cart-details');
+    expect(states.map((s) => s.labels.state).sort()).toEqual(['diverged', 'live', 'rebuilding', 'restarting', 'stopped']);
+    expect(states.filter((s) => s.value === 1)).toHaveLength(1);
+    expect(total(samples(projections, 'projection_dead_letters'), { projection: 'cart-details' })).toBe(0);
+    expect(total(samples(projections, 'db_pool_connections'), { state: 'total' })).toBeGreaterThanOrEqual(1);
+
+    const reads = await scrape(query);
+    expect(family(reads, 'read_your_writes_waits_total')?.type).toBe('COUNTER');
+    expect(total(samples(reads, 'read_your_writes_waits_total'), {})).toBeGreaterThanOrEqual(1);
+    expect(samples(reads, 'read_your_writes_waits_total').every((s) => ['immediate', 'arrived', 'timed_out', 'capped'].includes(s.labels.outcome))).toBe(true);
+    expect(family(reads, 'read_your_writes_wait_duration_seconds')?.type).toBe('HISTOGRAM');
+    expect(samples(reads, 'read_your_writes_waiting')).toEqual([{ labels: { service: 'query-service' }, value: 0 }]);
+    const pool = samples(reads, 'db_pool_connections');
+    expect(pool.map((s) => s.labels.state).sort()).toEqual(['idle', 'total', 'waiting']);
+    expect(total(pool, { state: 'total' })).toBeGreaterThanOrEqual(1);
+
+    // Cardinality guard, after real traffic: no label value is an id, on any service.
+    for (const families of [writes, projections, reads]) {
+      for (const f of families) for (const sample of f.metrics) for (const value of Object.values(sample.labels ?? {})) expect(value).not.toMatch(UUID);
+    }
+    for (const service of services) expect(await (await fetch(`${service.url}/metrics`)).text()).not.toMatch(UUID);
+  });
 });

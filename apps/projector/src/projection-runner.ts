@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ProjectionConsumer } from '@carts/event-log';
 import { reportHealth, type HealthState } from '@carts/read-model';
+import { countRestart } from './projector-metrics';
 
 /** Restart delays after a crash: 1 s, 2 s, 4 s … capped, back to 1 s once a run lasted longer than the cap. */
 export interface Backoff {
@@ -88,6 +89,7 @@ export class ProjectionRunner {
     const message = `${error?.name ?? 'Error'}: ${error?.message ?? error}`;
     this.consecutive = Date.now() - this.startedAt > this.backoff.maxMs ? 1 : this.consecutive + 1;
     this.current = { ...this.current, restarts: this.current.restarts + 1 };
+    countRestart(this.projection);
     if (restarting) {
       this.logger.error(`${this.key} consumer crashed (${message}); the Kafka client restarts it`);
       this.set('restarting', `consumer crashed: ${message}; restarting`, message);

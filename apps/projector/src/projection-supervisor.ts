@@ -5,8 +5,9 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
 import { createKafka, LogAdmin, ProjectionConsumer, type Kafka, type ProjectionSink } from '@carts/event-log';
-import { DATA_SOURCE, ensureActiveGeneration, liveGenerations, PostgresProjectionSink, PROJECTIONS, type LiveGeneration, type ProjectionDefinition } from '@carts/read-model';
+import { DATA_SOURCE, ensureActiveGeneration, liveGenerations, PostgresProjectionSink, projectionStatuses, PROJECTIONS, type LiveGeneration, type ProjectionDefinition } from '@carts/read-model';
 import { DEFAULT_BACKOFF, ProjectionRunner, type Backoff } from './projection-runner';
+import { sinkMetrics, trackProjections } from './projector-metrics';
 
 const RECONCILE_INTERVAL_MS = 1000;
 
@@ -50,6 +51,8 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
     this.kafka = createKafka(config.kafka, `projector-${process.pid}`);
     this.admin = new LogAdmin(this.kafka);
     this.projections = composition.projections ?? PROJECTIONS;
+    const topic = topicNames(config.kafka.topicPrefix).events;
+    trackProjections(async () => projectionStatuses(ds, this.projections.map((p) => p.name), topic, await this.admin.endOffsets(topic)));
   }
 
   get isRunning(): boolean {
@@ -120,7 +123,7 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
     const projection = this.projections.find((p) => p.name === g.projection) as ProjectionDefinition;
     const { topicPrefix } = this.config.kafka;
     const settings = this.config.projections;
-    const sink = this.composition.sink?.(this.ds, projection, g.generation) ?? new PostgresProjectionSink(this.ds, projection, g.generation);
+    const sink = this.composition.sink?.(this.ds, projection, g.generation) ?? new PostgresProjectionSink(this.ds, projection, g.generation, sinkMetrics(projection.name));
     return new ProjectionConsumer(this.kafka, {
       groupId: CONSUMER_GROUPS.projection(topicPrefix, g.projection, g.generation),
       topic: topicNames(topicPrefix).events,

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ConfigModule, requireAuth, type AppConfig } from '@carts/config';
-import { AccessModule, HEALTH_CHECKS, HealthController } from '@carts/http';
-import { DATA_SOURCE, databaseHealthCheck, ReadModelDatabaseModule } from '@carts/read-model';
+import { AccessModule, HEALTH_CHECKS, HealthController, trackDatabasePool } from '@carts/http';
+import { DATA_SOURCE, databaseHealthCheck, poolUsage, ReadModelDatabaseModule } from '@carts/read-model';
 import { CartsController } from './carts/carts.controller';
 import { VersionWatcher } from './carts/version-watcher';
 import { CustomerCartsController } from './customers/customer-carts.controller';
@@ -17,6 +17,8 @@ export function queryServiceModule(config: AppConfig) {
     providers: [
       VersionWatcher,
       ProjectionStatusService,
+      // The pool's connections, read at scrape time (db_pool_connections).
+      { provide: 'DB_POOL_METRICS', inject: [DATA_SOURCE], useFactory: (ds: DataSource) => trackDatabasePool(() => poolUsage(ds)) },
       {
         provide: HEALTH_CHECKS,
         inject: [DATA_SOURCE, VersionWatcher],

@@ -52,6 +52,22 @@ const TRANSACTION_RETRY = { retries: 12, initialRetryTime: 5, factor: 0.2, multi
 /** Group errors kafkajs handles itself (by rejoining) when they leave eachBatch untouched. */
 const GROUP_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
+/**
+ * What the writer reports for metrics, without this library knowing the metrics client: the app
+ * records them (apps/command-service/src/infrastructure/command-metrics.ts).
+ */
+export interface WriterObserver {
+  /** A transaction committed: from handing the slice to the handler to the commit's ack. */
+  transactionCommitted(partition: number, seconds: number, commands: number): void;
+  /** A transaction failed and was aborted; `fenced` when a newer owner's epoch fenced this producer. */
+  transactionAborted(partition: number, fenced: boolean): void;
+  /** This writer fenced the partition's previous owner (taking it over). */
+  fenced(partition: number): void;
+}
+
+/** Broker errors that mean another producer with our transactionalId has a newer epoch. */
+const FENCED_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
+
 export interface PartitionWriterOptions {
   readonly groupId: string;
   readonly inputTopic: string;
@@ -65,6 +81,7 @@ export interface PartitionWriterOptions {
   readonly sessionTimeoutMs?: number;
   /** Ownership changes and failed transactions. */
   readonly logger: LogSink;
+  readonly observer?: WriterObserver;
 }
 
 /**
@@ -162,14 +179,17 @@ export class PartitionWriter {
   }
 
   private async process(producer: Producer, partition: number, topic: string, slice: KafkaMessage[], last: string): Promise<WriterStep> {
+    const started = performance.now();
     try {
       const step = this.handler.handle(partition, slice.map((m) => toLogRecord(topic, partition, m)));
       await this.append(producer, step.records, partition, last);
+      this.options.observer?.transactionCommitted(partition, (performance.now() - started) / 1000, slice.length);
       return step;
     } catch (error) {
       // Fenced, or the broker went away mid-transaction: this copy of the partition's state can
       // no longer be trusted. Drop it; the next batch re-acquires (and fences) from scratch.
       const e = error as Error & { type?: string };
+      this.options.observer?.transactionAborted(partition, FENCED_ERRORS.has(e.type ?? '') || e.name === 'KafkaJSProducerFenced');
       this.options.logger.warn(`partition ${partition}: transaction failed (${e.type ?? e.name}: ${e.message}); released, it will be re-acquired`);
       await this.releasePartition(partition);
       throw error;
@@ -207,6 +227,7 @@ export class PartitionWriter {
     try {
       await producer.connect();
       await (await producer.transaction()).abort();
+      this.options.observer?.fenced(partition);
       const restored = await this.handler.restore(partition, heartbeat);
       this.floors.set(partition, restored.nextInputOffset ?? (await this.committedOffset(partition)));
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, register } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, register } from 'prom-client';
 
 /**
  * Prometheus metrics of one service process: Node's default process metrics, the HTTP RED
@@ -22,6 +22,31 @@ export const httpRequestDuration = new Histogram({
   labelNames: ['method', 'route', 'status_code'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
+
+interface PoolUsage { readonly total: number; readonly idle: number; readonly waiting: number }
+
+/**
+ * The database pool's connections (`state`: total, idle, waiting — queries queued for a
+ * connection), read at scrape time from `read` (a service with a database passes read-model's
+ * `poolUsage`). Registered once per process, on the first call.
+ */
+let poolSource: (() => PoolUsage | null) | undefined;
+let poolGauge: Gauge<'state'> | undefined;
+export function trackDatabasePool(read: () => PoolUsage | null): Gauge<'state'> {
+  poolSource = read;
+  poolGauge ??= new Gauge({
+    name: 'db_pool_connections', help: 'PostgreSQL pool connections by state: total (open), idle, waiting (queries queued for a connection)',
+    labelNames: ['state'] as const,
+    collect() {
+      const usage = poolSource?.();
+      if (!usage) return;
+      this.set({ state: 'total' }, usage.total);
+      this.set({ state: 'idle' }, usage.idle);
+      this.set({ state: 'waiting' }, usage.waiting);
+    },
+  });
+  return poolGauge;
+}
 
 /**
  * `GET /metrics` in the Prometheus text format, on Fastify itself: every service has it without

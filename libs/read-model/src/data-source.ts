@@ -31,6 +31,20 @@ export function createDataSource(url: string, poolSize = 10, applicationName = '
   });
 }
 
+export interface PoolUsage {
+  /** Connections open (idle + in use). */
+  readonly total: number;
+  readonly idle: number;
+  /** Queries queued for a connection: the pool is exhausted. */
+  readonly waiting: number;
+}
+
+/** The pg Pool behind TypeORM's postgres driver (`driver.master`), read as it is now; null before the pool exists. */
+export function poolUsage(ds: DataSource): PoolUsage | null {
+  const pool = (ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
 /** Applies pending migrations; safe to call from several processes at once (it holds an advisory lock). */
 export async function migrate(url: string): Promise<string[]> {
   const dataSource = createDataSource(url, 2, 'carts-migrate');

@@ -4,6 +4,7 @@ import type { CartCommand } from '@carts/domain';
 import { encodeJson, decodeJson, type CommandMessage, type CommandOutcome, type CommandReply, type TopicNames } from '@carts/contracts';
 import { BatchingProducer, ReplyListener, type Kafka } from '@carts/event-log';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
+import { countCommand } from '../infrastructure/command-metrics';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
 
 export interface CommandRequest {
@@ -73,6 +74,12 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends the command and waits for its outcome; `unavailable` if none comes in time. */
   async send(request: CommandRequest): Promise<SentCommand> {
+    const sent = await this.outcomeOf(request);
+    countCommand(request.command.type, sent.outcome);
+    return sent;
+  }
+
+  private async outcomeOf(request: CommandRequest): Promise<SentCommand> {
     const { correlationId } = request;
     try {
       return { correlationId, outcome: await this.request(request) };

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { envelope, encodeEvent, encodeJson, decodeJson, isCommandMessage, idempotencyRecordKey,
   type CommandMessage, type CommandReply, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
 import type { LogRecord, OutboundRecord, PartitionWriterHandler, RestoredPartition, WriterStep } from '@carts/event-log';
+import { observeRestore } from '../infrastructure/command-metrics';
 import { decideCommand } from './command-decision';
 import type { CartEntry, PartitionState } from './partition-state';
 import type { PartitionRestorer } from './partition-restore';
@@ -44,6 +45,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
     }
     const { state, recordsRead, fromStandby } = restored;
     this.partitions.set(partition, state);
+    observeRestore((Date.now() - started) / 1000, fromStandby);
     // The bench and the tests parse this line: keep its head ("… N events in T ms") as it is.
     const source = fromStandby ? `from the standby + ${recordsRead} records caught up` : `${recordsRead} records read from offset 0`;
     this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms (${source})`);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CONSUMER_GROUPS, type TopicNames } from '@carts/contracts';
 import { PartitionWriter, type Kafka } from '@carts/event-log';
+import { trackPartitions, writerMetrics } from '../infrastructure/command-metrics';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
 import { CartCommandHandler } from './cart-command-handler';
 import { PartitionRestorer } from './partition-restore';
@@ -33,7 +34,9 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
       maxBatch: config.commands.maxBatch,
       sessionTimeoutMs: config.commands.sessionTimeoutMs,
       logger: new Logger('PartitionWriter'),
+      observer: writerMetrics,
     }, this.handler);
+    trackPartitions(() => this.handler.ownedPartitions.length, () => this.standby?.size ?? 0);
   }
 
   onModuleInit(): Promise<void> {

@@ -56,6 +56,11 @@ export class StandbyTailer {
     this.tail = undefined;
   }
 
+  /** Partitions held as warm standbys right now. */
+  get size(): number {
+    return this.standbys.size;
+  }
+
   /** Hands the partition's standby over (it is no longer updated in the background), if there is one. */
   take(partition: number): PartitionState | undefined {
     const standby = this.standbys.get(partition);

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CART_DETAILS, cartVersions, DATA_SOURCE, READ_MODEL_CHANNEL } from '@carts/read-model';
+import { countWait, trackWaiting } from './read-your-writes-metrics';
 
 interface Waiter {
   readonly cartId: string;
@@ -31,7 +32,9 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
   private closed = false;
   private reconnectTimer?: NodeJS.Timeout;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(DATA_SOURCE) private readonly ds: DataSource) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(DATA_SOURCE) private readonly ds: DataSource) {
+    trackWaiting(() => this.count());
+  }
 
   get listening(): boolean {
     return this.client !== null;
@@ -54,7 +57,10 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
    */
   async waitForVersion(cartId: string, minVersion: number, waitMs: number, caller = 'anonymous'): Promise<number> {
     const callerWaits = this.waitsByCaller.get(caller) ?? 0;
-    if (this.count() >= MAX_WAITERS || callerWaits >= MAX_WAITERS_PER_CALLER) return (await cartVersions(this.ds, [cartId])).get(cartId) ?? 0;
+    if (this.count() >= MAX_WAITERS || callerWaits >= MAX_WAITERS_PER_CALLER) {
+      countWait('capped');
+      return (await cartVersions(this.ds, [cartId])).get(cartId) ?? 0;
+    }
     this.waitsByCaller.set(caller, callerWaits + 1);
     let waiter!: Waiter;
     const arrived = new Promise<number>((resolve) => (waiter = { cartId, minVersion, resolve }));
@@ -64,9 +70,13 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
     let timer: NodeJS.Timeout | undefined;
     try {
       const now = (await cartVersions(this.ds, [cartId])).get(cartId) ?? 0;
+      if (now >= minVersion) countWait('immediate');
+      else if (waitMs === 0) countWait('timed_out', 0);
       if (now >= minVersion || waitMs === 0) return now;
+      const started = performance.now();
       const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
       const version = await Promise.race([arrived, timedOut]);
+      countWait(version === null ? 'timed_out' : 'arrived', (performance.now() - started) / 1000);
       return version ?? (await cartVersions(this.ds, [cartId])).get(cartId) ?? 0;
     } finally {
       clearTimeout(timer);

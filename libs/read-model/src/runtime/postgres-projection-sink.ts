@@ -18,6 +18,12 @@ interface Sorted {
 
 const APPLIED: SinkOutcome = { kind: 'applied' };
 
+/** What a sink reports per committed batch, for metrics the app records (this library has no metrics client). */
+export interface SinkObserver {
+  /** A batch committed: events applied to the read model, records parked (poison or blocked behind one), wall time of the transaction. */
+  batchWritten(partition: number, batch: { readonly applied: number; readonly poison: number; readonly blocked: number; readonly seconds: number }): void;
+}
+
 /**
  * Applies a batch of records to one generation of one projection, stores the next offset and
  * notifies waiting queries — all in one PostgreSQL transaction, so the read model and its position
@@ -29,7 +35,7 @@ export class PostgresProjectionSink implements ProjectionSink {
   private readonly deadLetters: DeadLetterWriter;
   private readonly logger = new Logger('DeadLetters');
 
-  constructor(private readonly ds: DataSource, readonly projection: ProjectionDefinition, readonly generation: number) {
+  constructor(private readonly ds: DataSource, readonly projection: ProjectionDefinition, readonly generation: number, private readonly observer?: SinkObserver) {
     this.deadLetters = new DeadLetterWriter(projection, generation);
   }
 
@@ -46,6 +52,8 @@ export class PostgresProjectionSink implements ProjectionSink {
 
   async apply(topic: string, partition: number, records: readonly LogRecord[], from: bigint, next: bigint): Promise<SinkOutcome> {
     const parked: Parked[] = [];
+    let applied = 0;
+    const started = performance.now();
     const outcome = await this.ds.transaction(async (tx) => {
       if (!(await this.isLive(tx))) return { kind: 'retired' } as const;
       const stored = await this.lockPosition(tx, topic, partition);
@@ -60,9 +68,15 @@ export class PostgresProjectionSink implements ProjectionSink {
       await this.storeOffset(tx, topic, partition, next, sorted.events.length - failed.length, sorted.unknown, records[records.length - 1]);
       await tx.query(`SELECT pg_notify($1, $2)`, [READ_MODEL_CHANNEL, this.projection.name]);
       parked.splice(0, parked.length, ...sorted.parked, ...failed);
+      applied = sorted.events.length - failed.length;
       return APPLIED;
     });
     this.reportParked(parked);
+    if (outcome.kind === 'applied') {
+      const fresh = parked.filter((p) => p.resolution !== 'skipped');
+      this.observer?.batchWritten(partition, { applied, poison: fresh.filter((p) => p.kind === 'poison').length,
+        blocked: fresh.filter((p) => p.kind === 'blocked').length, seconds: (performance.now() - started) / 1000 });
+    }
     return outcome;
   }
 
