@@ -1,4 +1,4 @@
-import { addItem } from '../lib/carts-api';
+import { addItem, ownerAuthorizations } from '../lib/carts-api';
 import { percentile, round, sleep } from '../lib/stats';
 
 export type VisibilityMode = 'minVersion' | 'polling';
@@ -16,22 +16,25 @@ export interface LagResults {
 
 const WAIT_MS = 5000;
 
+/** The cart's owner reads it, as a client would (the query service serves a cart to its customer). */
+const ownerHeaders = async (cartId: string) => ({ authorization: (await ownerAuthorizations([cartId]))[cartId] });
+
 /** Uses `?minVersion=` when the query service knows it (a 400 means it does not). */
 export async function detectMode(queryUrl: string, cartId: string): Promise<VisibilityMode> {
-  const response = await fetch(`${queryUrl}/carts/${cartId}?minVersion=1&waitMs=0`);
+  const response = await fetch(`${queryUrl}/carts/${cartId}?minVersion=1&waitMs=0`, { headers: await ownerHeaders(cartId) });
   await response.arrayBuffer();
   return response.status === 400 ? 'polling' : 'minVersion';
 }
 
 async function visible(queryUrl: string, cartId: string, version: number, mode: VisibilityMode): Promise<boolean> {
   if (mode === 'minVersion') {
-    const response = await fetch(`${queryUrl}/carts/${cartId}?minVersion=${version}&waitMs=${WAIT_MS}`);
+    const response = await fetch(`${queryUrl}/carts/${cartId}?minVersion=${version}&waitMs=${WAIT_MS}`, { headers: await ownerHeaders(cartId) });
     await response.arrayBuffer();
     return response.status === 200;
   }
   const deadline = Date.now() + WAIT_MS;
   while (Date.now() < deadline) {
-    const response = await fetch(`${queryUrl}/carts/${cartId}`);
+    const response = await fetch(`${queryUrl}/carts/${cartId}`, { headers: await ownerHeaders(cartId) });
     const body = (await response.json().catch(() => ({}))) as { version?: number };
     if (response.status === 200 && (body.version ?? 0) >= version) return true;
     await sleep(2);
