@@ -13,6 +13,7 @@ import {
   jvmArgs,
   serverPropertiesPath,
   startupProblems,
+  fatalStartupLine,
   writeServerProperties,
 } from './kafka-config';
 import { assertJava17, ensureKafkaJars } from './kafka-jars';
@@ -230,6 +231,8 @@ async function waitUntilReady(
       const how = child ? ` (exit code ${child.exitCode}, signal ${child.signalCode})` : '';
       throw startFailure(`The Kafka broker on ${brokers[0]} exited before becoming ready${how}.`, settings.dataDir);
     }
+    const fatal = child ? fatalStartupLine(settings.dataDir) : undefined;
+    if (fatal) throw startFailure(`The Kafka broker on ${brokers[0]} failed before becoming ready ("${fatal}"); it was stopped rather than waited for.`, settings.dataDir);
     const clusterId = await probeKafkaCluster(brokers, 2000, settings.credentials ? saslOf(settings.credentials.admin) : undefined);
     if (clusterId !== undefined) return expected === undefined || clusterId === expected ? 'ours' : 'foreign';
     if (Date.now() > deadline) {

@@ -1,4 +1,7 @@
-import { newClusterId, serverProperties } from './kafka-config';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brokerLogsDir, fatalStartupLine, newClusterId, serverProperties } from './kafka-config';
 import { parseJavaMajor } from './kafka-jars';
 
 const parse = (text: string): Map<string, string> =>
@@ -71,4 +74,26 @@ describe('parseJavaMajor', () => {
     ['openjdk version "21" 2023-09-19', 21],
     ['bash: java: command not found', undefined],
   ])('%s → %s', (output, major) => expect(parseJavaMajor(output)).toBe(major));
+});
+
+describe('fatalStartupLine', () => {
+  const withLog = (text: string, check: (dataDir: string) => void) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kafka-config-spec-'));
+    try {
+      mkdirSync(brokerLogsDir(dataDir), { recursive: true });
+      writeFileSync(join(brokerLogsDir(dataDir), 'stdout.log'), text);
+      check(dataDir);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  const fatal = '[2026-12-02 09:20:01,512] ERROR Exiting Kafka due to fatal exception during startup. (kafka.Kafka$)';
+
+  it('finds the fatal line of the current start, before the JVM has exited', () =>
+    withLog(`\n--- broker start 2026-12-02T09:20:00Z ---\n[x] INFO starting\n${fatal}\nCaused by: java.net.BindException: Address already in use\n`, (dir) =>
+      expect(fatalStartupLine(dir)).toBe(fatal)));
+
+  it('ignores an earlier start that failed, and a start still going', () =>
+    withLog(`\n--- broker start 2026-12-02T09:00:00Z ---\n${fatal}\n\n--- broker start 2026-12-02T09:20:00Z ---\n[x] INFO starting\n`, (dir) =>
+      expect(fatalStartupLine(dir)).toBeUndefined()));
 });

@@ -168,6 +168,18 @@ export function startupProblems(dataDir: string): string[] {
   return sinceStart.split('\n').filter((line) => /\] ERROR |Corrupt/.test(line)).slice(0, 10);
 }
 
+/**
+ * The line a broker logs when its start-up failed for good ("Exiting Kafka due to fatal
+ * exception…"), since its last start. The JVM then runs its shutdown hooks before it exits, which
+ * on a loaded machine can take longer than any ready timeout: this line, not the exit, is the
+ * failure.
+ */
+export function fatalStartupLine(dataDir: string): string | undefined {
+  const text = tailFile(join(brokerLogsDir(dataDir), 'stdout.log'), 2000);
+  const sinceStart = text.slice(text.lastIndexOf('--- broker start'));
+  return sinceStart.split('\n').find((line) => /Exiting Kafka due to fatal exception/.test(line))?.trim();
+}
+
 export function brokerLogTail(dataDir: string, lines = 30): string {
   return tailFile(join(brokerLogsDir(dataDir), 'stdout.log'), lines);
 }
