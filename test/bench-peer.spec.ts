@@ -1,5 +1,5 @@
 import { parseOptions } from '../bench/lib/options';
-import { cpuPerCommand } from '../bench/parts/peer';
+import { cpuPerCommand, OUR_GROUPS, PEER_GROUPS } from '../bench/parts/peer';
 import type { BenchResults } from '../bench/report/results';
 import { summaryRows } from '../bench/report/rows';
 
@@ -12,8 +12,12 @@ describe('the bench compares with its peer', () => {
 
   it('counts CPU per command for the service only: not the load generator, the bench, other databases or other people', () => {
     const cpu = { 'emmett peer': 0.5, postgres: 0.7, 'load generator': 0.1, 'bench probes': 0.05, 'other processes': 0.3, 'postgres (other databases)': 0.2, 'postgres (background)': 0.1 };
-    expect(cpuPerCommand(cpu, 500)).toEqual({ 'emmett peer': 1, postgres: 1.4, 'postgres (background)': 0.2, total: 2.6 });
-    expect(cpuPerCommand(cpu, 0)).toEqual({});
+    expect(cpuPerCommand(cpu, 500, OUR_GROUPS)).toEqual({ 'emmett peer': 1, postgres: 1.4, 'postgres (background)': 0.2, total: 2.6 });
+    expect(cpuPerCommand(cpu, 0, OUR_GROUPS)).toEqual({});
+    // During the peer's load our broker and services idle on: their CPU is not the peer's.
+    const ours = { 'command-service': 0.4, 'kafka broker': 0.5, projector: 0.2, postgres: 0.3 };
+    expect(cpuPerCommand(ours, 500, OUR_GROUPS)).toEqual({ 'command-service': 0.8, 'kafka broker': 1, projector: 0.4, postgres: 0.6, total: 2.8 });
+    expect(cpuPerCommand({ ...cpu, 'kafka broker': 0.05, projector: 0.02 }, 500, PEER_GROUPS)).toEqual({ 'emmett peer': 1, postgres: 1.4, 'postgres (background)': 0.2, total: 2.6 });
   });
 
   it('prints the peer beside ours with ours ÷ peer', () => {

@@ -28,13 +28,17 @@ export interface PeerResults {
 
 const WARM_UP_SECONDS = 3;
 const MAIN = path.resolve(__dirname, '../peers/emmett/main.js');
-// Groups that are not the service under test: what is left is the service's own CPU.
+// Groups that never work for the service under test (the measuring side, other people's work).
 const NOT_THE_SERVICE = new Set(['load generator', 'bench probes', 'other processes', 'postgres (other databases)', 'cartctl']);
+/** Ours: every other group (services, broker, this run's PostgreSQL). */
+export const OUR_GROUPS = (group: string): boolean => !NOT_THE_SERVICE.has(group);
+/** The peer: its process and PostgreSQL only (our broker and services idle meanwhile, they are not its cost). */
+export const PEER_GROUPS = (group: string): boolean => ['emmett peer', 'postgres', 'postgres (background)'].includes(group);
 
 /** ms of CPU per command for each process group that works for the service, plus their total. */
-export function cpuPerCommand(cpu: Record<string, number>, perSecond: number): Record<string, number> {
+export function cpuPerCommand(cpu: Record<string, number>, perSecond: number, counts: (group: string) => boolean): Record<string, number> {
   if (perSecond <= 0) return {};
-  const groups = Object.entries(cpu).filter(([group]) => !NOT_THE_SERVICE.has(group));
+  const groups = Object.entries(cpu).filter(([group]) => counts(group));
   const perCommand = Object.fromEntries(groups.map(([group, cores]) => [group, round((cores * 1000) / perSecond, 3)]));
   return { ...perCommand, total: round(groups.reduce((sum, [, cores]) => sum + (cores * 1000) / perSecond, 0), 3) };
 }
@@ -87,7 +91,7 @@ export async function runPeerLoad(ctx: BenchContext, ours: CommandResults): Prom
       const cpu = await cpuMeter.stop();
       const pgCommitsPerSecond = Math.round(((await postgresCommits(databaseUrl)) - commits) / ((Date.now() - since) / 1000));
       if (load.errors > 0) ctx.log(`peer: ${load.errors} errors (statuses ${JSON.stringify(load.statuses)}); its output:\n${peer.output().slice(-1500)}`);
-      const cpuPerCommandMs = { ours: cpuPerCommand(ours.cpu, ours.perSecond), peer: cpuPerCommand(cpu, load.perSecond) };
+      const cpuPerCommandMs = { ours: cpuPerCommand(ours.cpu, ours.perSecond, OUR_GROUPS), peer: cpuPerCommand(cpu, load.perSecond, PEER_GROUPS) };
       return {
         peer: 'Emmett 0.42.0 + emmett-postgresql (inline Pongo projection)',
         load: { ...load, connections, carts: carts.length, cpu, pgCommitsPerSecond },
