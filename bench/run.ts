@@ -12,6 +12,7 @@ import { Stack } from './lib/stack';
 import { runBaselines } from './parts/baselines';
 import { runCommandLoad } from './parts/commands';
 import { runFailover } from './parts/failover';
+import { runPeerLoad } from './parts/peer';
 import { runQueryLoad } from './parts/queries';
 import { runRebuilds } from './parts/rebuild';
 import { consoleTable, updateDocs, writeResults } from './report/output';
@@ -36,6 +37,12 @@ async function runPart(ctx: BenchContext, results: BenchResults, part: Part): Pr
       Object.assign(results, { commands, lag });
       return;
     }
+    case 'peer':
+      // Back to back with ours, in the same run: ours first if it was not asked for.
+      if (!results.commands) await runPart(ctx, results, 'commands');
+      if (!results.commands) throw new Error('our command load did not run: nothing to compare the peer with');
+      results.peer = await runPeerLoad(ctx, results.commands);
+      return;
     case 'queries':
       results.queries = await runQueryLoad(ctx);
       return;

@@ -37,6 +37,7 @@ export const LINE_INDEPENDENT: readonly string[] = [
   'test/openapi-conformance.e2e-spec.ts',
   'test/metrics.e2e-spec.ts',
   'test/quiet-logs.e2e-spec.ts',
+  'test/emmett-peer.int-spec.ts', // the bench's peer: PostgreSQL and HTTP only, no Kafka
 ];
 
 const say = (line: string): void => void process.stderr.write(`[test:kafka] ${line}\n`);

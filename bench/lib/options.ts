@@ -1,5 +1,5 @@
 /** The parts of `npm run bench`, in the order a full run does them (later parts reuse earlier data). */
-export const PARTS = ['baselines', 'commands', 'lag', 'queries', 'rebuild', 'failover'] as const;
+export const PARTS = ['baselines', 'commands', 'lag', 'peer', 'queries', 'rebuild', 'failover'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Sizes {
@@ -33,7 +33,8 @@ parts: ${PARTS.join(', ')} (default: all, in that order)
   --docs       update docs/benchmarks.md (by default only a full run of every part, default sizes, does)
   --profile    run the services with node --cpu-prof, profiles written to <dir>
   --events     events in cart-events for rebuild and failover (default 1,000,000; quick 100,000)
-  --seconds    duration of the command load (default 30; quick 8)`;
+  --seconds    duration of the command load, ours and the peer's (default 30; quick 8)
+peer: the same AddItem load on Emmett's PostgreSQL event store, right after ours (runs ours too if not asked for)`;
 
 export class UsageError extends Error {}
 

@@ -4,6 +4,7 @@ import type { BaselineResults } from '../parts/baselines';
 import type { CommandResults } from '../parts/commands';
 import type { FailoverResults } from '../parts/failover';
 import type { LagResults } from '../parts/lag-probe';
+import type { PeerResults } from '../parts/peer';
 import type { QueryResults } from '../parts/queries';
 import type { RebuildResults } from '../parts/rebuild';
 
@@ -22,6 +23,8 @@ export interface BenchResults {
   baselines?: BaselineResults;
   commands?: CommandResults;
   lag?: LagResults;
+  /** The same AddItem load on a peer (Emmett on PostgreSQL), right after ours. */
+  peer?: PeerResults;
   queries?: QueryResults;
   rebuild?: RebuildResults;
   failover?: FailoverResults;

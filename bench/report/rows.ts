@@ -37,6 +37,24 @@ function loadRows(r: BenchResults): Row[] {
   return rows;
 }
 
+const perCommand = (ms: Record<string, number>) => `${(ms.total ?? 0).toFixed(2)} ms (${Object.entries(ms).filter(([g, v]) => g !== 'total' && v >= 0.01).map(([g, v]) => `${g} ${v.toFixed(2)}`).join(', ')})`;
+const times = (r: number) => (Number.isNaN(r) ? '–' : `${r.toFixed(2)}×`);
+
+/** The peer beside ours, from the same run: the last column is ours ÷ peer. */
+function peerRows(r: BenchResults): Row[] {
+  const p = r.peer;
+  const c = r.commands;
+  if (!p || !c) return [];
+  const l = p.load;
+  return [
+    row('peer', `AddItem on ${p.peer}, ${l.connections} connections, ${thousands(l.carts)} carts; ours ${thousands(c.perSecond)} req/s`, `${thousands(l.perSecond)} req/s`, '', null, `ours ÷ peer ${times(p.oursToPeer.throughput)}`),
+    row('peer', `latency p50 / p99 / p99.9; ours ${c.p50} / ${c.p99} / ${c.p999} ms`, `${l.p50} / ${l.p99} / ${l.p999} ms`, '', null, `ours ÷ peer p50 ${times(p.oursToPeer.p50)}, p99 ${times(p.oursToPeer.p99)}`),
+    row('peer', `errors (non-2xx, connection, timeouts); ours ${thousands(c.errors)} of ${thousands(c.requests)}`, `${thousands(l.errors)} of ${thousands(l.requests)}`, '0', l.errors === 0),
+    row('peer', `CPU per command, ours: ${perCommand(p.cpuPerCommandMs.ours)}`, '', '', null, `ours ÷ peer ${times(p.oursToPeer.cpuPerCommand)}`),
+    row('peer', `CPU per command, peer: ${perCommand(p.cpuPerCommandMs.peer)}; cores: ${cores(l.cpu)}, load generator ${l.generatorCores.toFixed(2)}; PostgreSQL ${thousands(l.pgCommitsPerSecond)} commits/s`, ''),
+  ];
+}
+
 function rebuildRows(r: BenchResults): Row[] {
   const rb = r.rebuild;
   if (!rb) return [];
@@ -59,5 +77,5 @@ function failoverRows(r: BenchResults): Row[] {
 }
 
 export function summaryRows(r: BenchResults): Row[] {
-  return [...baselineRows(r), ...loadRows(r), ...rebuildRows(r), ...failoverRows(r)];
+  return [...baselineRows(r), ...loadRows(r), ...peerRows(r), ...rebuildRows(r), ...failoverRows(r)];
 }
