@@ -75,12 +75,15 @@ describe('a 3-broker cluster loses the leader of a cart-events partition under l
   it('keeps 3 replicas of every topic the system writes, 2 in sync per write, and refuses to start under-replicated', async () => {
     const prefix = stack!.config.kafka.topicPrefix;
     await waitFor(() => writerGroup(prefix), (m) => m.length === 1 && m[0].partitions.length === stack!.config.kafka.partitions, { timeoutMs: 60_000, what: 'the command service owning every partition' });
+    // The first transaction creates __transaction_state (the writer fences on a partition's first command).
+    await new CartApi(services[0].url).newCart();
     const written = [...topics, ...INTERNAL_TOPICS];
     for (const topic of await metadata(written)) {
       expect({ topic: topic.name, replicas: [...new Set(topic.partitions.map((p) => p.replicas.length))] }).toEqual({ topic: topic.name, replicas: [3] });
     }
     const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [...topics, '__transaction_state'].map((name) => ({ type: 2, name, configNames: ['min.insync.replicas'] })) });
-    expect(configs.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue])).toEqual([...topics, '__transaction_state'].map((t) => [t, '2']));
+    const minInsync = Object.fromEntries(configs.resources.map((r) => [r.resourceName, r.configEntries[0]?.configValue]));
+    expect(minInsync).toEqual(Object.fromEntries([...topics, '__transaction_state'].map((t) => [t, '2'])));
 
     // KAFKA_REPLICATION_FACTOR=1 on a cluster: refused before anything is created...
     const under = `${prefix}under.`;

@@ -3,6 +3,8 @@ import { ensureKafkaBroker, type KafkaBrokerHandle } from './kafka-broker';
 import { formattedClusterId, newClusterId } from './kafka-config';
 import { probeKafkaBrokerCount } from './kafka-probe';
 import { InfraError } from './infra-error';
+import { assertJava17, ensureKafkaJars } from './kafka-jars';
+import { selectedKafka } from './kafka-version';
 import { sleep } from './processes';
 
 /**
@@ -73,6 +75,9 @@ export async function ensureKafkaCluster(options: KafkaClusterOptions): Promise<
   if (!Number.isInteger(size) || size < 2 || size > MAX_NODES) throw new InfraError('KAFKA_START_FAILED', `A cluster has 2 to ${MAX_NODES} nodes, not ${size}.`);
   const log = options.log ?? ((line: string) => void process.stderr.write(`[kafka] ${line}\n`));
   const clusterId = clusterIdOf(dataDir, size);
+  // Once, before the nodes start in parallel: concurrent fetches from one process share a scratch folder.
+  await assertJava17();
+  await ensureKafkaJars(selectedKafka(options.kafkaVersion), log);
   const ids = Array.from({ length: size }, (_, i) => i + 1);
   const voters = ids.map((id) => `${id}@127.0.0.1:${clusterNodePorts(basePort, id).controllerPort}`).join(',');
   const handles = new Map<number, KafkaBrokerHandle>();
