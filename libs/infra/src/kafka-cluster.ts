@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureKafkaBroker, type KafkaBrokerHandle } from './kafka-broker';
 import { formattedClusterId, newClusterId } from './kafka-config';
@@ -69,11 +70,29 @@ function clusterIdOf(dataDir: string, size: number): string {
   return [...ids][0] ?? newClusterId();
 }
 
+/**
+ * The quorum's voters are fixed when the nodes are formatted: a directory made for 3 nodes cannot
+ * be started as 5 (the new nodes would vote in a quorum the old ones do not know).
+ */
+function assertSameSize(dataDir: string, size: number): void {
+  const file = join(dataDir, 'cluster-size');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${size}\n`);
+    return;
+  }
+  const formatted = Number(readFileSync(file, 'utf8').trim());
+  if (formatted !== size) {
+    throw new InfraError('KAFKA_START_FAILED', `${dataDir} holds a cluster of ${formatted} nodes, not ${size}: start it with --brokers ${formatted}, or remove the directory to start afresh.`);
+  }
+}
+
 /** Starts (or reuses, node by node) a cluster and waits until every node is a live broker of it. */
 export async function ensureKafkaCluster(options: KafkaClusterOptions): Promise<KafkaClusterHandle> {
   const { size, basePort, dataDir } = options;
   if (!Number.isInteger(size) || size < 2 || size > MAX_NODES) throw new InfraError('KAFKA_START_FAILED', `A cluster has 2 to ${MAX_NODES} nodes, not ${size}.`);
   const log = options.log ?? ((line: string) => void process.stderr.write(`[kafka] ${line}\n`));
+  assertSameSize(dataDir, size);
   const clusterId = clusterIdOf(dataDir, size);
   // Once, before the nodes start in parallel: concurrent fetches from one process share a scratch folder.
   await assertJava17();
