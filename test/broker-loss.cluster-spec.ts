@@ -54,8 +54,10 @@ describe('a 3-broker cluster loses the leader of a cart-events partition under l
     topics = Object.values(topicNames(stack.config.kafka.topicPrefix));
     admin = stack.kafka.admin();
     await admin.connect();
-    services = await ServiceProcess.all([ServiceProcess.start('command-service', stack.env), ServiceProcess.start('projector', stack.env)]);
-  }, 300_000);
+    // Started, then awaited with a longer bound than the default 60 s: three JVMs share the 2 cores.
+    services = await Promise.all((['command-service', 'projector'] as const).map((name) => ServiceProcess.start(name, stack!.env, { waitReady: false })));
+    await Promise.all(services.map((s) => s.ready(180_000)));
+  }, 600_000);
 
   afterAll(async () => {
     await admin?.disconnect().catch(() => undefined);
@@ -88,8 +90,9 @@ describe('a 3-broker cluster loses the leader of a cart-events partition under l
     // KAFKA_REPLICATION_FACTOR=1 on a cluster: refused before anything is created...
     const under = `${prefix}under.`;
     const env = { ...process.env, KAFKA_TOPIC_PREFIX: under, KAFKA_REPLICATION_FACTOR: '1' } as Record<string, string>;
-    const refused = ServiceProcess.start('command-service', env);
-    await expect(refused).rejects.toThrow(/refusing to start with under-replicated topics .*\.cart-events \(to be created\): replication factor 1.*KAFKA_ALLOW_UNDER_REPLICATED=true/s);
+    const refused = await ServiceProcess.start('command-service', env, { waitReady: false });
+    services.push(refused); // stopped by afterAll should it start after all
+    await expect(refused.ready(180_000)).rejects.toThrow(/refusing to start with under-replicated topics .*\.cart-events \(to be created\): replication factor 1.*KAFKA_ALLOW_UNDER_REPLICATED=true/s);
     expect((await admin.listTopics()).filter((t) => t.startsWith(under))).toEqual([]);
     // ...started anyway when explicitly allowed, loudly...
     const allowed = await provisionTopics(loadConfig({ ...env, KAFKA_ALLOW_UNDER_REPLICATED: 'true' }).kafka);
@@ -97,7 +100,7 @@ describe('a 3-broker cluster loses the leader of a cart-events partition under l
     expect(allowed.warnings).toEqual([expect.stringMatching(/^!!! under-replicated topics .*cart-events \(to be created\): replication factor 1, min.insync.replicas 1/)]);
     // ...and existing under-replicated topics are refused on the next start without the setting.
     await expect(provisionTopics(loadConfig({ ...process.env, KAFKA_TOPIC_PREFIX: under }).kafka)).rejects.toThrow(/\.cart-events: replication factor 1, min.insync.replicas 1/);
-  });
+  }, 300_000);
 
   it('kill -9 of the leader: every 2xx once in the log, no version gap, 503 with Retry-After until the partition recovers within seconds, read models equal a rebuild, the broker rejoins the ISR', async () => {
     const { partitions, topicPrefix } = stack!.config.kafka;
