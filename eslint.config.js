@@ -6,7 +6,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 const LIBS = ['domain', 'contracts', 'event-log', 'read-model', 'config', 'http', 'infra', 'testing'];
-const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'test/**', 'libs/testing/**'];
+const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.cluster-spec.ts', '**/test/**', 'test/**', 'libs/testing/**'];
 
 /** Only these @carts/* libraries (and no test helpers); `extra` bans further packages. */
 function mayImport(folder, allowed, extra = [], typeOnly = []) {

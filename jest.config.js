@@ -1,5 +1,6 @@
 // Three tiers by file suffix: *.spec.ts (pure, fast), *.int-spec.ts (real Kafka + PostgreSQL),
-// *.e2e-spec.ts (over HTTP against running services). Where they live: unit specs and a library's
+// *.e2e-spec.ts (over HTTP against running services), *.cluster-spec.ts (a 3-broker cluster of its
+// own, a broker killed under load; once per `npm test`, not per Kafka line). Where they live: unit specs and a library's
 // int-specs beside the code; an app's e2e (and process-level int) specs in apps/<app>/test/;
 // specs across services in test/. Global set-up starts the same infrastructure `npm start` uses;
 // see libs/testing/src/global-setup.ts.
@@ -32,6 +33,16 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.{int,e2e}-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+    },
+    // Specs that start a Kafka cluster of their own (several brokers, one killed): `npm test` runs
+    // them once; tools/test-kafka-line.ts selects 'integration' only, so the 3.9 pass skips them.
+    // The same global set-up (shared by path, so it runs once): the run's database and token key.
+    {
+      ...common,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.cluster-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
     },

@@ -1,14 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '@carts/config';
+import { clusterNodePorts } from '@carts/infra';
+import { DEFAULT_CLUSTER_PORT } from '../tools/kafka-cluster-cli';
 
 /** Examples are meant to run as pasted: every local URL in README and docs/ uses a default port. */
 describe('local URLs in README.md and docs/', () => {
   const root = path.join(__dirname, '..');
   const files = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
   const { http } = loadConfig({});
-  // 9096: the secured local broker (npm start -- --secure), beside the plaintext 9092.
-  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, 9092, 9093, 9096, 5432, 54329]);
+  // 9096: the secured local broker (npm start -- --secure), beside the plaintext 9092; the local
+  // 3-broker cluster (npm run kafka -- start --brokers 3) listens on the three after DEFAULT_CLUSTER_PORT.
+  const cluster = [1, 2, 3].map((id) => clusterNodePorts(DEFAULT_CLUSTER_PORT, id).port);
+  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, 9092, 9093, 9096, ...cluster, 5432, 54329]);
 
   it.each(files)('%s uses only default ports', (file) => {
     const text = readFileSync(path.join(root, file), 'utf8');

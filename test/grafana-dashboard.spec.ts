@@ -39,7 +39,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const full = path.join(dir, entry);
     if (statSync(full).isDirectory()) return entry === 'node_modules' ? [] : sourceFiles(full);
-    return /\.ts$/.test(entry) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry) ? [full] : [];
+    return /\.ts$/.test(entry) && !/\.(spec|int-spec|e2e-spec|cluster-spec)\.ts$/.test(entry) ? [full] : [];
   });
 }
 

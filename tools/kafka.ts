@@ -4,26 +4,31 @@
  *   node dist/tools/kafka.js start [--port N] [--secure]   runs in the foreground until Ctrl-C, then
  *                                               stops it; --secure (or KAFKA_LOCAL_SECURITY=scram):
  *                                               SASL/SCRAM + ACLs on port 9096, see docs/security.md
- *   node dist/tools/kafka.js stop [--port N]    stops a broker started by `start` elsewhere
- *   node dist/tools/kafka.js status [--port N]  exit code 0 when a broker answers on the port
+ *   node dist/tools/kafka.js start --brokers 3 [--port N]   a 3-node KRaft cluster on N, N+2, N+4
+ *                                               (controllers on N+1, N+3, N+5; N defaults to 9192),
+ *                                               data in .local/kafka/<line>/cluster-<N>/node-<id>
+ *   node dist/tools/kafka.js stop [--port N] [--brokers 3]    stops a broker (or cluster) started by `start` elsewhere
+ *   node dist/tools/kafka.js status [--port N] [--brokers 3]  exit code 0 when the broker (every node) answers
  *   node dist/tools/kafka.js <tool> <args>      Kafka's own tools (see tools/kafka-tools.ts)
  * Imported relatively (not via @carts/infra) so the built file runs without alias rewriting.
  */
 import { dirname } from 'node:path';
-import { ensureKafkaBroker, isKafkaReady, KafkaBrokerHandle, stopKafkaBroker } from '../libs/infra/src';
+import { ensureKafkaBroker, isKafkaReady, stopKafkaBroker } from '../libs/infra/src';
 import { defaultDataDir } from '../libs/infra/src/kafka-config';
 import { adminClientConfigFile, readLocalCredentials, saslOf } from '../libs/infra/src/kafka-security';
 import { lineVersions, selectedKafka } from '../libs/infra/src/kafka-version';
-import { isProcessAlive } from '../libs/infra/src/processes';
 import { loadConfig } from '../libs/config/src';
 import { isKafkaTool, KAFKA_TOOL_NAMES, runKafkaTool } from './kafka-tools';
+import { clusterStatus, DEFAULT_CLUSTER_PORT, parseClusterSize, startCluster, stopCluster } from './kafka-cluster-cli';
+import { runUntilSignal } from './run-until-signal';
 import { cartctlHint, LocalSecurity, localSecurity, provisionAndGrant, SECURED_KAFKA_PORT } from './secured-kafka';
 
 function usage(): string {
   const versions = Object.entries(lineVersions()).map(([line, exact]) => `${line} (${exact})`).join(', ');
-  return `usage: npm run kafka -- start|stop|status [--port N] [--kafka-version V] [--secure]
+  return `usage: npm run kafka -- start|stop|status [--port N] [--kafka-version V] [--secure | --brokers 3]
        npm run kafka -- ${KAFKA_TOOL_NAMES.join('|')} [--kafka-version V] <the tool's own arguments>
   --secure (or KAFKA_LOCAL_SECURITY=scram): SASL/SCRAM and ACLs, one principal per service, port ${SECURED_KAFKA_PORT} by default.
+  --brokers 3: a 3-node KRaft cluster (replication factor 3, min.insync.replicas 2) on ports N, N+2, N+4 (N default ${DEFAULT_CLUSTER_PORT}).
   V (or KAFKA_VERSION): ${versions}; default 4. Tools use --bootstrap-server KAFKA_BROKERS or 127.0.0.1:9092.
   --secure with a tool: as the secured local broker's administrator (KAFKA_BROKERS' port, else ${SECURED_KAFKA_PORT}).
   e.g. npm run kafka -- topics --list
@@ -62,30 +67,7 @@ async function start(port: number, kafkaVersion: string | undefined, security: L
     return;
   }
   console.log(`Kafka ${handle.version} broker running on ${handle.brokers.join(',')} (pid ${handle.pid}). Ctrl-C stops it.`);
-  await runUntilSignal(handle);
-}
-
-/** Keeps the process alive (the broker child is unref'd) until a signal or the broker's death. */
-function runUntilSignal(handle: KafkaBrokerHandle): Promise<void> {
-  return new Promise((done) => {
-    const watchdog = setInterval(() => {
-      if (handle.pid !== undefined && !isProcessAlive(handle.pid)) {
-        console.error('The Kafka broker exited (stopped elsewhere, or crashed: see logs/ in its data directory).');
-        process.exitCode = 1;
-        finish();
-      }
-    }, 2000);
-    let finishing = false;
-    const finish = (): void => {
-      if (finishing) return;
-      finishing = true;
-      clearInterval(watchdog);
-      console.log('Stopping the Kafka broker (waiting for it to exit)...');
-      void handle.stop().then(done);
-    };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-  });
+  await runUntilSignal([handle.pid], () => handle.stop());
 }
 
 const withoutFlag = (args: string[], flag: string): string[] => args.filter((a) => a !== flag);
@@ -106,6 +88,14 @@ async function main(argv: string[]): Promise<void> {
   if (isKafkaTool(command)) {
     process.exitCode = await runKafkaTool(command, withoutFlag(rest, '--secure'), kafkaVersion, security === 'scram' ? securedTool(kafkaVersion) : undefined);
     return;
+  }
+  const size = parseClusterSize(takeOption(rest, '--brokers'));
+  if (size > 1) {
+    if (security === 'scram') throw new Error(`--secure runs a single broker; --brokers ${size} is plaintext\n${usage()}`);
+    const port = parsePort(takeOption(rest, '--port') ?? String(DEFAULT_CLUSTER_PORT), security);
+    if (command === 'start') return startCluster(size, port, kafkaVersion);
+    if (command === 'stop') return stopCluster(size, port, kafkaVersion);
+    if (command === 'status') return clusterStatus(size, port);
   }
   const port = parsePort(takeOption(rest, '--port'), security);
   switch (command) {

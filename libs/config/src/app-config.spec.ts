@@ -38,6 +38,13 @@ describe('loadConfig', () => {
     expect(config.kafka).toMatchObject({ brokers: ['b1.example:9093', 'b2.example:9093'], localBroker: false, ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'carts', password: 's3cret' } });
   });
 
+  it('leaves the replication factor to the cluster unless KAFKA_REPLICATION_FACTOR says, and refuses under-replication unless allowed', () => {
+    expect(loadConfig({}).kafka).toMatchObject({ replicationFactor: undefined, allowUnderReplicated: false });
+    expect(loadConfig({ KAFKA_REPLICATION_FACTOR: '1', KAFKA_ALLOW_UNDER_REPLICATED: 'true' }).kafka).toMatchObject({ replicationFactor: 1, allowUnderReplicated: true });
+    expect(() => loadConfig({ KAFKA_REPLICATION_FACTOR: '0' })).toThrow(/KAFKA_REPLICATION_FACTOR: expected an integer from 1 to 7, got "0"/);
+    expect(() => loadConfig({ KAFKA_ALLOW_UNDER_REPLICATED: 'sure' })).toThrow(/KAFKA_ALLOW_UNDER_REPLICATED: expected true or false/);
+  });
+
   it('takes one database role per service, the owner only where migrations run, with no default for it', () => {
     expect(loadConfig({}).database.ownerUrl).toBeUndefined();
     const config = loadConfig({ DATABASE_URL: 'postgres://carts_reader:r@db:5432/carts', DATABASE_OWNER_URL: 'postgres://carts_owner:o@db:5432/carts' });

@@ -19,7 +19,16 @@ export interface KafkaConfig {
   readonly topicPrefix: string;
   readonly partitions: number;
   readonly replyPartitions: number;
-  readonly replicationFactor: number;
+  /**
+   * Replication factor of the topics it creates; undefined (KAFKA_REPLICATION_FACTOR unset): 3 on a
+   * cluster of 3 or more brokers, else the broker count (see event-log's replication-policy.ts).
+   */
+  readonly replicationFactor?: number;
+  /**
+   * Start against a deployed cluster whose topics have fewer than 3 replicas or
+   * min.insync.replicas below 2 (KAFKA_ALLOW_UNDER_REPLICATED); refused otherwise.
+   */
+  readonly allowUnderReplicated: boolean;
   readonly idempotencyRetentionMs: number;
   /**
    * Create missing topics at start-up. False where an administrator provisions them and the
@@ -113,7 +122,8 @@ function loadKafka(env: Env): KafkaConfig {
     topicPrefix: topicPrefix(env, 'KAFKA_TOPIC_PREFIX'),
     partitions: int(env, 'CART_PARTITIONS', 6, 1, 1000),
     replyPartitions: int(env, 'CART_REPLY_PARTITIONS', 12, 1, 1000),
-    replicationFactor: int(env, 'KAFKA_REPLICATION_FACTOR', 1, 1, 7),
+    replicationFactor: optionalStr(env, 'KAFKA_REPLICATION_FACTOR') === undefined ? undefined : int(env, 'KAFKA_REPLICATION_FACTOR', 3, 1, 7),
+    allowUnderReplicated: bool(env, 'KAFKA_ALLOW_UNDER_REPLICATED', false),
     idempotencyRetentionMs: int(env, 'IDEMPOTENCY_RETENTION_MS', 86_400_000, 60_000, 30 * 86_400_000),
     manageTopics: bool(env, 'KAFKA_MANAGE_TOPICS', true),
   };
@@ -173,7 +183,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE',
   'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE', 'KAFKA_TOPIC_PREFIX',
   'KAFKA_MANAGE_TOPICS', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
-  'KAFKA_REPLICATION_FACTOR', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_OWNER_URL', 'DATABASE_POOL_SIZE',
+  'KAFKA_REPLICATION_FACTOR', 'KAFKA_ALLOW_UNDER_REPLICATED', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_OWNER_URL', 'DATABASE_POOL_SIZE',
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',

@@ -6,6 +6,16 @@ import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
  * describeCluster) at these brokers, or undefined when nothing does within the timeout.
  */
 export async function probeKafkaCluster(brokers: string[], timeoutMs = 5000, sasl?: SASLOptions): Promise<string | undefined> {
+  const cluster = await describeWithin(brokers, timeoutMs, sasl);
+  return cluster && cluster.brokers > 0 ? cluster.clusterId : undefined;
+}
+
+/** How many live (registered, unfenced) brokers the cluster's metadata lists; 0 when nothing answers. */
+export async function probeKafkaBrokerCount(brokers: string[], timeoutMs = 5000, sasl?: SASLOptions): Promise<number> {
+  return (await describeWithin(brokers, timeoutMs, sasl))?.brokers ?? 0;
+}
+
+async function describeWithin(brokers: string[], timeoutMs: number, sasl?: SASLOptions): Promise<{ clusterId: string; brokers: number } | undefined> {
   const kafka = new Kafka({
     clientId: 'readiness-probe',
     brokers,
@@ -19,7 +29,7 @@ export async function probeKafkaCluster(brokers: string[], timeoutMs = 5000, sas
   const probe = admin
     .connect()
     .then(() => admin.describeCluster())
-    .then((cluster) => (cluster.brokers.length > 0 ? cluster.clusterId : undefined))
+    .then((cluster) => ({ clusterId: cluster.clusterId, brokers: cluster.brokers.length }))
     .catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((done) => (timer = setTimeout(() => done(undefined), timeoutMs)));

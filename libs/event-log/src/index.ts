@@ -17,3 +17,4 @@ export * from './private-groups';
 export * from './cluster-probe';
 export * from './log-sink';
 export * from './service-acls';
+export * from './replication-policy';

@@ -2,6 +2,8 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 import type { KafkaConfig } from '@carts/config';
 import { topicNames } from '@carts/contracts';
 import { createKafka } from './kafka-client';
+import { checkReplication, clusterShape } from './replication-check';
+import { minInsyncFor } from './replication-policy';
 
 export interface TopicReport {
   readonly created: string[];
@@ -10,17 +12,18 @@ export interface TopicReport {
 
 export class TopicLayoutError extends Error {}
 
-function desiredTopics(config: KafkaConfig): ITopicConfig[] {
+function desiredTopics(config: KafkaConfig, rf: number): ITopicConfig[] {
   const names = topicNames(config.topicPrefix);
-  const rf = config.replicationFactor;
-  const entries = (o: Record<string, string>) => Object.entries(o).map(([name, value]) => ({ name, value }));
+  // Every topic the system writes: a write is acknowledged once 2 of 3 replicas have it.
+  const minIsr = { 'min.insync.replicas': String(minInsyncFor(rf)) };
+  const entries = (o: Record<string, string>) => Object.entries({ ...o, ...minIsr }).map(([name, value]) => ({ name, value }));
   return [
     // The log is the source of truth: never delete, never compact.
     { topic: names.events, numPartitions: config.partitions, replicationFactor: rf,
-      configEntries: entries({ 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete', 'min.insync.replicas': String(Math.min(2, rf)) }) },
+      configEntries: entries({ 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete' }) },
     // Commands are transient: once processed their effect is in the events.
     { topic: names.commands, numPartitions: config.partitions, replicationFactor: rf,
-      configEntries: entries({ 'retention.ms': String(7 * 86_400_000), 'min.insync.replicas': String(Math.min(2, rf)) }) },
+      configEntries: entries({ 'retention.ms': String(7 * 86_400_000) }) },
     { topic: names.replies, numPartitions: config.replyPartitions, replicationFactor: rf,
       configEntries: entries({ 'retention.ms': String(3_600_000) }) },
     { topic: names.idempotency, numPartitions: config.partitions, replicationFactor: rf,
@@ -28,7 +31,7 @@ function desiredTopics(config: KafkaConfig): ITopicConfig[] {
     // One record per partition, rewritten by every transaction: compaction keeps the last one and
     // nothing ever deletes it, however long the partition stays idle (see writer-progress.ts).
     { topic: names.writerProgress, numPartitions: config.partitions, replicationFactor: rf,
-      configEntries: entries({ 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1', 'min.insync.replicas': String(Math.min(2, rf)) }) },
+      configEntries: entries({ 'cleanup.policy': 'compact', 'retention.ms': '-1', 'retention.bytes': '-1' }) },
   ];
 }
 
@@ -95,20 +98,24 @@ export async function provisionTopics(config: KafkaConfig): Promise<TopicReport>
   const admin = createKafka(config, 'provisioner').admin();
   await admin.connect();
   try {
+    const shape = await clusterShape(admin, config);
     const existing = new Set(await admin.listTopics());
-    const missing = desiredTopics(config).filter((t) => !existing.has(t.topic));
+    const missing = config.manageTopics ? desiredTopics(config, shape.replicationFactor).filter((t) => !existing.has(t.topic)) : [];
+    // Before creating anything: a refused start leaves the cluster as it found it.
+    const replication = await checkReplication(admin, config, shape, existing, missing);
+    if (replication.refusal) throw new TopicLayoutError(replication.refusal);
     if (!config.manageTopics) {
       // An administrator provisions; this principal may not even see the topics it does not use.
       const events = topicNames(config.topicPrefix).events;
       if (!existing.has(events)) {
         throw new TopicLayoutError(`${events} does not exist (or this principal may not describe it) and KAFKA_MANAGE_TOPICS=false: provision the topics as an administrator first`);
       }
-      const warnings: string[] = [];
+      const warnings = [...replication.warnings];
       await checkExisting(admin, config, existing, warnings);
       return { created: [], warnings };
     }
     if (missing.length > 0) await createTopics(admin, missing);
-    const warnings: string[] = [];
+    const warnings = [...replication.warnings];
     await checkExisting(admin, config, new Set([...existing, ...missing.map((t) => t.topic)]), warnings);
     return { created: missing.map((t) => t.topic), warnings };
   } finally {

@@ -25,3 +25,5 @@ export {
   saslOf,
 } from './kafka-security';
 export type { LocalKafkaCredentials, LocalKafkaSecurityMode, ScramCredential } from './kafka-security';
+export { clusterNodePorts, ensureKafkaCluster } from './kafka-cluster';
+export type { KafkaClusterHandle, KafkaClusterNode, KafkaClusterOptions } from './kafka-cluster';

@@ -11,6 +11,7 @@ import {
   formatStorageOnce,
   formattedClusterId,
   jvmArgs,
+  type ClusterNodeLayout,
   serverPropertiesPath,
   startupProblems,
   fatalStartupLine,
@@ -42,6 +43,8 @@ export interface KafkaBrokerOptions {
    * service (kafka-security.ts); its own default data directory (`<port>-scram`). Default plaintext.
    */
   security?: LocalKafkaSecurityMode;
+  /** One node of a cluster (see kafka-cluster.ts): its id, the quorum, and the cluster's id to format with. */
+  cluster?: ClusterNodeLayout & { readonly clusterId: string };
 }
 
 export interface KafkaBrokerHandle {
@@ -67,6 +70,8 @@ interface Settings {
   readonly readyTimeoutMs: number;
   readonly kafka: KafkaDistribution;
   readonly credentials?: LocalKafkaCredentials;
+  readonly node?: ClusterNodeLayout;
+  readonly clusterId?: string;
 }
 
 // Another process's start may include the first jar download, which can take minutes.
@@ -77,6 +82,7 @@ function settingsFrom(opts: KafkaBrokerOptions): Settings {
   const port = opts.port ?? 9092;
   const kafka = selectedKafka(opts.kafkaVersion);
   const secured = opts.security === 'scram';
+  if (secured && opts.cluster) throw new InfraError('KAFKA_START_FAILED', 'The secured local broker (SASL/SCRAM and ACLs) is a single node: start a cluster plaintext.');
   const dataDir = opts.dataDir ?? defaultDataDir(kafka.line, port, secured);
   return {
     port,
@@ -87,6 +93,8 @@ function settingsFrom(opts: KafkaBrokerOptions): Settings {
     heapMb: opts.heapMb ?? 512,
     log: opts.log ?? defaultLog,
     readyTimeoutMs: opts.readyTimeoutMs ?? 90_000,
+    node: opts.cluster,
+    clusterId: opts.cluster?.clusterId,
   };
 }
 
@@ -169,7 +177,7 @@ async function startBroker(settings: Settings, brokers: string[]): Promise<Kafka
   await assertJava17();
   await ensureKafkaJars(settings.kafka, settings.log);
   writeServerProperties(settings);
-  await formatStorageOnce(settings.kafka, settings.dataDir, settings.log, undefined, settings.credentials);
+  await formatStorageOnce(settings.kafka, settings.dataDir, settings.log, settings.clusterId, settings.credentials);
   const child = spawnBroker(settings);
   const pid = child.pid as number;
   const how = settings.credentials ? 'SASL/SCRAM and ACLs' : 'plaintext';

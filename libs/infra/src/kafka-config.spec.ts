@@ -35,6 +35,28 @@ describe('serverProperties', () => {
   });
 });
 
+describe('serverProperties of a cluster node', () => {
+  const voters = '1@127.0.0.1:19493,2@127.0.0.1:19495,3@127.0.0.1:19497';
+  const node = (size: number) => parse(serverProperties({ port: 19494, controllerPort: 19495, dataDir: '/tmp/c/node-2', node: { nodeId: 2, voters, size } }));
+
+  it('is its own node id and ports, a voter of the quorum every node shares', () => {
+    const props = node(3);
+    expect(props.get('node.id')).toBe('2');
+    expect(props.get('controller.quorum.voters')).toBe(voters);
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19494,CONTROLLER://127.0.0.1:19495');
+    expect(props.get('log.dirs')).toBe('/tmp/c/node-2/data');
+  });
+
+  it('keeps 3 replicas of the internal topics and of new topics, 2 in sync per write, and never elects a replica behind', () => {
+    const props = node(3);
+    expect(['offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'default.replication.factor'].map((k) => props.get(k))).toEqual(['3', '3', '3']);
+    expect([props.get('transaction.state.log.min.isr'), props.get('min.insync.replicas')]).toEqual(['2', '2']);
+    expect(props.get('unclean.leader.election.enable')).toBe('false');
+    expect(node(5).get('offsets.topic.replication.factor')).toBe('3');
+    expect(node(2).get('transaction.state.log.min.isr')).toBe('2');
+  });
+});
+
 describe('newClusterId', () => {
   it('is a version 4 UUID as 22 base64url characters', () => {
     const id = newClusterId();

@@ -14,6 +14,16 @@ export interface BrokerLayout {
   readonly dataDir: string;
   /** SASL/SCRAM on the client listener and ACLs on (see kafka-security.ts); plaintext without. */
   readonly credentials?: LocalKafkaCredentials;
+  /** One node of a multi-node cluster (kafka-cluster.ts); a single node when absent. */
+  readonly node?: ClusterNodeLayout;
+}
+
+export interface ClusterNodeLayout {
+  readonly nodeId: number;
+  /** Every node's `id@host:controllerPort`: the static controller quorum, the same on every node. */
+  readonly voters: string;
+  /** How many nodes the cluster has: the internal topics' replication factor (at most 3). */
+  readonly size: number;
 }
 
 /** One data directory per version line and port: a 4.x start never touches 3.9's data (and back). */
@@ -41,26 +51,42 @@ export function newClusterId(random: () => Buffer = () => randomBytes(16)): stri
 }
 
 /**
- * Single-node KRaft, broker and controller in one JVM, loopback only. Sized for a 2-core box
- * that also runs Postgres, the services and the tests.
+ * Replication of the internal topics (consumer offsets, transaction state) and the defaults for
+ * topics: one broker can only hold one replica; a cluster of 3 or more keeps 3, and a write needs
+ * 2 of them (`acks=all`), so losing any one broker loses no acknowledged write and blocks none.
  */
-export function serverProperties({ port, controllerPort, dataDir, credentials }: BrokerLayout): string {
-  const settings: Record<string, string | number> = {
+function replicationSettings(size: number): Record<string, number> {
+  const rf = Math.min(3, size);
+  const minIsr = Math.min(2, rf);
+  return {
+    'offsets.topic.replication.factor': rf,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': minIsr,
+    'default.replication.factor': rf,
+    'min.insync.replicas': minIsr,
+  };
+}
+
+/**
+ * KRaft, broker and controller in one JVM ("combined"), loopback only: a single node, or one node
+ * of a cluster whose nodes are all voters of the controller quorum. Sized for a 2-core box that
+ * also runs Postgres, the services and the tests.
+ */
+export function serverProperties({ port, controllerPort, dataDir, credentials, node }: BrokerLayout): string {
+  const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    'node.id': node?.nodeId ?? 1,
+    'controller.quorum.voters': node?.voters ?? `1@127.0.0.1:${controllerPort}`,
     listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': logDataDir(dataDir),
-    // One broker: every internal topic must be satisfiable by a single replica.
-    'offsets.topic.replication.factor': 1,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
+    // A single broker holds one replica of everything; a cluster three (see replicationSettings).
+    ...replicationSettings(node?.size ?? 1),
+    // Never elect a replica that missed acknowledged writes (Kafka's default, said out loud).
+    'unclean.leader.election.enable': false,
     // Fewer internal partitions: creating and loading 50 of each costs seconds on 2 cores.
     'offsets.topic.num.partitions': 10,
     'transaction.state.log.num.partitions': 10,

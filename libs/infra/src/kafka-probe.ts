@@ -1,7 +1,7 @@
-import { probeKafkaCluster } from '@carts/event-log';
+import { probeKafkaBrokerCount, probeKafkaCluster } from '@carts/event-log';
 import { Socket } from 'node:net';
 
-export { probeKafkaCluster };
+export { probeKafkaBrokerCount, probeKafkaCluster };
 
 /** True when the brokers answer a real Metadata request. */
 export async function isKafkaReady(brokers: string[], timeoutMs = 5000, sasl?: Parameters<typeof probeKafkaCluster>[2]): Promise<boolean> {

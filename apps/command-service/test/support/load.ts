@@ -8,6 +8,12 @@ export interface Sent {
   /** HTTP status, or 0 when the connection failed (the instance was killed or stopped). */
   readonly status: number;
   readonly version?: number;
+  /** A 503's Retry-After header (a refusal must tell the client when to come back). */
+  readonly retryAfter?: string;
+  /** The problem+json `type` of an error answer. */
+  readonly problem?: string;
+  /** When the request was sent, and when its answer came (`at`). */
+  readonly sentAt?: number;
   readonly at: number;
 }
 
@@ -52,15 +58,17 @@ export async function runLoad(options: LoadOptions): Promise<Sent[]> {
 }
 
 async function send(url: string, cartId: string, correlationId: string, sku: string): Promise<Sent> {
+  const sentAt = Date.now();
   try {
     const response = await fetch(`${url}/carts/${cartId}/items`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId, ...(await as.customer(ownerOf(cartId))) },
       body: JSON.stringify({ ...ITEM, sku }),
     });
-    const body = (await response.json()) as { version?: number };
-    return { cartId, correlationId, status: response.status, version: body.version, at: Date.now() };
+    const body = (await response.json()) as { version?: number; type?: string };
+    const retryAfter = response.headers.get('retry-after') ?? undefined;
+    return { cartId, correlationId, status: response.status, version: body.version, retryAfter, problem: body.type, sentAt, at: Date.now() };
   } catch {
-    return { cartId, correlationId, status: 0, at: Date.now() };
+    return { cartId, correlationId, status: 0, sentAt, at: Date.now() };
   }
 }
