@@ -1,6 +1,7 @@
+import { rebuiltLine, waitForConsumer, watchUntil } from '@carts/operations';
 import { activeGeneration, beginInPlace, finishInPlace, type ProjectionDefinition } from '@carts/read-model';
 import { CommandFailed, type CliContext } from '../context';
-import { rebuiltLine, waitForConsumer, watchUntil } from './rebuild-watch';
+
 
 /**
  * `cartctl rebuild <projection> --in-place`: empties the live generation and replays the log into
