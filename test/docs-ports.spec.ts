@@ -8,7 +8,7 @@ describe('local URLs in README.md and docs/', () => {
   const files = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
   const { http } = loadConfig({});
   // 9096: the secured local broker (npm start -- --secure), beside the plaintext 9092.
-  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, 9092, 9093, 9096, 5432, 54329]);
+  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, http.consolePort, 9092, 9093, 9096, 5432, 54329]);
 
   it.each(files)('%s uses only default ports', (file) => {
     const text = readFileSync(path.join(root, file), 'utf8');
