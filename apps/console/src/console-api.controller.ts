@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ID_PATTERN } from '@carts/contracts';
 import { ProblemError, ProblemType, RequireRoles, unavailableProblem, validationProblem } from '@carts/http';
-import { OperatorContext, readCartHistory, type CartHistory } from '@carts/operations';
+import { OperatorContext, readCartHistory, rebuildRunning, type CartHistory } from '@carts/operations';
 import { listDeadLetters, retryDeadLetters, skipDeadLetter, type DeadLetterView, type ProjectionDefinition, type RetryReport } from '@carts/read-model';
 import { OPERATOR_CONTEXT } from './operator-context.provider';
 import { ProjectionBoard, type ProjectionBoardEntry } from './projection-board.service';
@@ -45,7 +45,7 @@ export class ConsoleApiController {
     if (current?.activeGeneration === null) {
       throw new ProblemError(409, ProblemType.ruleBroken, 'Not started', `${projection.name} has no active generation yet: start a projector first`, { code: 'PROJECTION_NOT_STARTED' });
     }
-    return this.rebuilds.start(projection, current?.rebuild?.mode === 'blue-green' ? current.rebuild.generation : null);
+    return this.rebuilds.start(projection, await rebuildRunning(await this.ctx.ds(), projection.name));
   }
 
   @Get('dead-letters')

@@ -35,15 +35,15 @@ export class RebuildJobs implements OnApplicationShutdown {
     return [...this.jobs.values()];
   }
 
-  /** Starts a rebuild unless one of this projection is already running (here, or a building generation left by anyone). */
-  start(projection: ProjectionDefinition, buildingGeneration: number | null): RebuildJob {
-    if (this.jobs.get(projection.name)?.state === 'running') {
-      throw new ProblemError(409, ProblemType.ruleBroken, 'Rebuild in progress', `A rebuild of ${projection.name} started from the console is still running`, { code: 'REBUILD_IN_PROGRESS' });
-    }
-    if (buildingGeneration !== null) {
+  /**
+   * Starts a rebuild unless one of this projection is running, here or anywhere (`runningElsewhere`:
+   * its runner holds the rebuild lock). A building generation nobody holds was left by a killed
+   * rebuild: this one replaces it, as a rerun of cartctl does.
+   */
+  start(projection: ProjectionDefinition, runningElsewhere: boolean): RebuildJob {
+    if (this.jobs.get(projection.name)?.state === 'running' || runningElsewhere) {
       throw new ProblemError(409, ProblemType.ruleBroken, 'Rebuild in progress',
-        `Generation ${buildingGeneration} of ${projection.name} is being built (by cartctl rebuild?); wait for it, or if it was abandoned, "cartctl rebuild ${projection.name}" replaces it`,
-        { code: 'REBUILD_IN_PROGRESS' });
+        `A rebuild of ${projection.name} is already running (from this console or cartctl rebuild): its progress shows on the page`, { code: 'REBUILD_IN_PROGRESS' });
     }
     const job: RebuildJob = { projection: projection.name, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, lines: [], error: null };
     this.jobs.set(projection.name, job);

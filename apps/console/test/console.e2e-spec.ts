@@ -5,7 +5,7 @@ import { encodeEvent, envelope } from '@carts/contracts';
 import type { CartEvent } from '@carts/domain';
 import { appendRawRecords, type RawRecord } from '@carts/event-log';
 import { projectionNamed, PROJECTIONS } from '@carts/read-model';
-import { as, failingOnSku, generateCartEvents, http, isolatedEnv, projectionsWith, ServiceProcess, testToken, waitFor, type IsolatedEnv } from '@carts/testing';
+import { as, failingOnSku, generateCartEvents, http, isolatedEnv, projectionsWith, runCartctl, ServiceProcess, testToken, waitFor, type IsolatedEnv } from '@carts/testing';
 import { chromiumMissing, launchChromium, type Browser } from '../../../libs/testing/src/browser';
 import { startProjectorInProcess, type InProcessProjector } from '../../projector/test/in-process-projector';
 
@@ -122,6 +122,9 @@ describeInBrowser('operator console', () => {
     await expect(building.locator('.figures').textContent()).resolves.toMatch(/^0\.0% {2}0\/[\d,]+ log records {2}\d[\d,]* events\/s {2}\d[\d,]* records\/s {2}ETA (\d\d:\d\d|--:--)$/);
     const again = await api('POST', 'projections/customer-carts/rebuild');
     expect(again.body).toMatchObject({ status: 409, type: 'urn:carts:problem:rule-broken', code: 'REBUILD_IN_PROGRESS' });
+    // One rebuild per projection, whoever asks: cartctl is refused while the console's runs (the rebuild lock).
+    const cartctl = await runCartctl(['rebuild', 'customer-carts'], stack.env);
+    expect([cartctl.code, cartctl.stderr.trim()]).toEqual([1, 'cartctl rebuild: a rebuild of customer-carts is already running (cartctl rebuild or the operator console): wait for it to finish']);
 
     projector = await startProjectorInProcess(stack.env, composition);
     const cutOver = page.locator('#rebuilds .rebuild[data-projection="customer-carts"][data-phase="cut-over"]');

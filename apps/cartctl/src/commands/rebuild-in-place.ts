@@ -1,4 +1,4 @@
-import { rebuiltLine, waitForConsumer, watchUntil } from '@carts/operations';
+import { holdRebuildLock, rebuiltLine, waitForConsumer, watchUntil } from '@carts/operations';
 import { activeGeneration, beginInPlace, finishInPlace, type ProjectionDefinition } from '@carts/read-model';
 import { CommandFailed, type CliContext } from '../context';
 
@@ -10,6 +10,15 @@ import { CommandFailed, type CliContext } from '../context';
  * unless a projector is consuming the projection.
  */
 export async function rebuildInPlace(ctx: CliContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
+  const lock = await holdRebuildLock(await ctx.ds(), projection.name);
+  try {
+    return await replay(ctx, projection, waitProjectorMs);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function replay(ctx: CliContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
   const ds = await ctx.ds();
   const started = Date.now();
   const live = await activeGeneration(ds, projection.name);
