@@ -44,5 +44,6 @@ export function loggedOutput(logger: Logger, lines: string[] = []): Output {
 export const operatorContextProvider: Provider = {
   provide: OPERATOR_CONTEXT,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => new OperatorContext(config, loggedOutput(new Logger('Console')), 'console'),
+  // Pages poll it (status and dead letters at once), retries hold a transaction: DATABASE_POOL_SIZE connections.
+  useFactory: (config: AppConfig) => new OperatorContext(config, loggedOutput(new Logger('Console')), 'console', config.database.poolSize),
 };

@@ -34,7 +34,8 @@ export class OperatorContext {
   private ownerDataSource: Promise<DataSource> | null = null;
   private logAdmin: LogAdmin | null = null;
 
-  constructor(readonly config: AppConfig, readonly out: Output, clientId = 'cartctl') {
+  /** `clientId` names the Kafka client and the PostgreSQL sessions; `poolSize`: the writer's pool (a CLI needs 2). */
+  constructor(readonly config: AppConfig, readonly out: Output, private readonly clientId = 'cartctl', private readonly poolSize = 2) {
     this.topic = topicNames(config.kafka.topicPrefix).events;
     this.kafka = createKafka(config.kafka, clientId);
     this.projections = PROJECTIONS;
@@ -42,7 +43,7 @@ export class OperatorContext {
 
   /** The writer's pool (DATABASE_URL). A promise, so concurrent first callers share one pool. */
   ds(): Promise<DataSource> {
-    this.dataSource ??= createDataSource(this.config.database.url, 2, 'cartctl').initialize();
+    this.dataSource ??= createDataSource(this.config.database.url, this.poolSize, this.clientId).initialize();
     this.dataSource.catch(() => (this.dataSource = null));
     return this.dataSource;
   }
@@ -54,7 +55,7 @@ export class OperatorContext {
    */
   ownerDs(): Promise<DataSource> {
     if (!this.config.database.ownerUrl) return this.ds();
-    this.ownerDataSource ??= createDataSource(this.config.database.ownerUrl, 1, 'cartctl-owner').initialize();
+    this.ownerDataSource ??= createDataSource(this.config.database.ownerUrl, 1, `${this.clientId}-owner`).initialize();
     this.ownerDataSource.catch(() => (this.ownerDataSource = null));
     return this.ownerDataSource;
   }
