@@ -5,6 +5,7 @@ const TOKEN_KEY = 'carts-operator-token';
 const REFRESH_MS = 1000;
 
 const $ = (selector) => document.querySelector(selector);
+const announce = (text) => ($('#announce').textContent = text);
 const number = (n) => Math.round(n).toLocaleString('en-US');
 const time = (iso) => (iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
 
@@ -130,21 +131,30 @@ function jobLines(job) {
   return el('ol', {}, ...job.lines.map((line) => el('li', { class: 'mono' }, line)));
 }
 
+const phases = new Map();
+
 function renderProjections({ projections, rebuilds }) {
   projections.forEach((p) => projectionRow(p, rebuilds.some((j) => j.projection === p.name && j.state === 'running')));
   const panels = projections.map((p) => rebuildPanel(p, rebuilds.find((j) => j.projection === p.name))).filter(Boolean);
   $('#rebuilds').replaceChildren(...panels);
+  // Announce a rebuild's phase once when it changes, not its numbers every second.
+  for (const panel of panels) {
+    const key = panel.dataset.projection;
+    const phase = `${panel.dataset.phase}:${panel.dataset.generation ?? ''}`;
+    if (phases.get(key) !== phase) announce(panel.querySelector('p').textContent);
+    phases.set(key, phase);
+  }
 }
 
 async function startRebuild(name) {
   try {
     const job = await api(`projections/${encodeURIComponent(name)}/rebuild`, { method: 'POST' });
     seenRebuilds.delete(name);
-    $('#connection').textContent = `Rebuild of ${job.projection} started`;
+    $('#projections-result').textContent = `Rebuild of ${job.projection} started`;
     await refresh();
   } catch (error) {
     if (error instanceof Unauthorized) return showSignIn(error.message);
-    $('#connection').textContent = `Rebuild of ${name} refused: ${error.message}`;
+    $('#projections-result').textContent = `Rebuild of ${name} refused: ${error.message}`;
   }
 }
 
