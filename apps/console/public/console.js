@@ -71,7 +71,7 @@ function projectionRow(p, running) {
   if (!row) {
     const button = el('button', { type: 'button', 'data-action': 'rebuild', onclick: () => startRebuild(p.name) }, 'Rebuild');
     row = el('tr', { 'data-projection': p.name },
-      el('th', { scope: 'row' }, p.name), el('td', { class: 'num generation' }), el('td', { class: 'state' }), el('td', { class: 'num lag' }),
+      el('th', { scope: 'row' }, p.name), el('td', { class: 'num generation' }), el('td', { class: 'live-since' }), el('td', { class: 'state' }), el('td', { class: 'num lag' }),
       el('td', { class: 'mono partitions' }), el('td', { class: 'num applied' }), el('td', { class: 'num parked' }), el('td', { class: 'last-event' }),
       el('td', {}, button));
     button.setAttribute('aria-label', `Rebuild ${p.name}`);
@@ -80,6 +80,8 @@ function projectionRow(p, running) {
   row.dataset.state = p.state;
   row.dataset.generation = p.activeGeneration ?? '';
   row.querySelector('.generation').textContent = p.activeGeneration ?? '—';
+  // When the active generation went live: its first start, or the cut-over of the last rebuild.
+  row.querySelector('.live-since').textContent = time(p.activatedAt);
   const state = row.querySelector('.state');
   state.textContent = p.state;
   state.className = `state state-${p.state.replace(' ', '-')}`;
