@@ -1,4 +1,4 @@
-# One image for the three services (and cartctl); docker-compose.yml picks the entry point.
+# One image for the three services, the operator console (and cartctl); docker-compose.yml picks the entry point.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -5,7 +5,7 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
-const LIBS = ['domain', 'contracts', 'event-log', 'read-model', 'config', 'http', 'infra', 'testing'];
+const LIBS = ['domain', 'contracts', 'event-log', 'read-model', 'config', 'http', 'infra', 'operations', 'testing'];
 const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.cluster-spec.ts', '**/test/**', 'test/**', 'libs/testing/**'];
 
 /** Only these @carts/* libraries (and no test helpers); `extra` bans further packages. */
@@ -48,13 +48,22 @@ module.exports = tseslint.config(
       ],
     },
   },
+  // The console's page: a browser module, no build step; only the browser APIs it uses.
+  {
+    files: ['apps/*/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['document', 'location', 'history', 'sessionStorage', 'fetch', 'CSS', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly'])),
+    },
+  },
   mayImport('libs/contracts', ['domain'], [onlyEventLogSpeaksKafka, noDatabase, noFramework]),
   mayImport('libs/config', [], [onlyEventLogSpeaksKafka, noDatabase]),
   mayImport('libs/event-log', ['contracts', 'config'], [noDatabase, noFramework]),
   mayImport('libs/read-model', ['domain', 'contracts', 'config'], [onlyEventLogSpeaksKafka], ['event-log']),
   mayImport('libs/http-kit', ['config'], [onlyEventLogSpeaksKafka, noDatabase]),
   mayImport('libs/infra', ['event-log'], [onlyEventLogSpeaksKafka, noFramework]),
-  ...['command-service', 'projector', 'query-service', 'cartctl'].map((app) =>
+  mayImport('libs/operations', ['contracts', 'event-log', 'read-model', 'config'], [onlyEventLogSpeaksKafka, noFramework]),
+  ...['command-service', 'projector', 'query-service', 'cartctl', 'console'].map((app) =>
     mayImport(`apps/${app}`, LIBS.filter((lib) => lib !== 'testing'), [onlyEventLogSpeaksKafka])),
   mayImport('tools', LIBS.filter((lib) => lib !== 'testing'), [onlyEventLogSpeaksKafka]),
 );

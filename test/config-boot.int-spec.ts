@@ -1,7 +1,7 @@
 import { ServiceProcess, waitFor } from '@carts/testing';
 
 describe('configuration is validated at boot', () => {
-  it.each(['command-service', 'query-service', 'projector'] as const)('%s stops with one line naming a bad variable', async (name) => {
+  it.each(['command-service', 'query-service', 'projector', 'console'] as const)('%s stops with one line naming a bad variable', async (name) => {
     const service = await ServiceProcess.start(name, { CART_PARTITIONS: 'lots' }, { waitReady: false });
     const code = await waitFor(() => service.child.exitCode, (c) => c !== null, { what: `${name} to exit` });
     expect(code).toBe(78);

@@ -9,10 +9,10 @@ describe('docker-compose.yml', () => {
   // merge: the services extend the shared environment with their own database role (`<<: *service-env`).
   const compose = parse(readFileSync(path.join(__dirname, '..', 'docker-compose.yml'), 'utf8'), { merge: true });
   const services = compose.services as Record<string, { environment?: Record<string, string>; ports?: string[]; command?: string[]; image?: string }>;
-  const apps = { 'command-service': 'COMMAND_SERVICE_PORT', 'query-service': 'QUERY_SERVICE_PORT', projector: 'PROJECTOR_PORT' } as const;
+  const apps = { 'command-service': 'COMMAND_SERVICE_PORT', 'query-service': 'QUERY_SERVICE_PORT', projector: 'PROJECTOR_PORT', console: 'CONSOLE_PORT' } as const;
 
-  it('has Kafka (KRaft) of the version the local launcher runs and the tests prove, PostgreSQL and the three services', () => {
-    expect(Object.keys(services).sort()).toEqual(['command-service', 'kafka', 'postgres', 'projector', 'query-service']);
+  it('has Kafka (KRaft) of the version the local launcher runs and the tests prove, PostgreSQL, the three services and the operator console', () => {
+    expect(Object.keys(services).sort()).toEqual(['command-service', 'console', 'kafka', 'postgres', 'projector', 'query-service']);
     expect(services.kafka.image).toBe(`apache/kafka:${lineVersions()[DEFAULT_KAFKA_LINE]}`);
     expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
   });
@@ -29,13 +29,14 @@ describe('docker-compose.yml', () => {
     expect([userOf(env('projector').DATABASE_URL), userOf(env('projector').DATABASE_OWNER_URL)]).toEqual(['carts_writer', 'carts_owner']);
     expect([userOf(env('query-service').DATABASE_URL), env('query-service').DATABASE_OWNER_URL]).toEqual(['carts_reader', undefined]);
     expect(env('command-service').DATABASE_URL).toBeUndefined();
+    expect([userOf(env('console').DATABASE_URL), userOf(env('console').DATABASE_OWNER_URL)]).toEqual(['carts_writer', 'carts_owner']);
     const script = readFileSync(path.join(__dirname, '..', 'infra/postgres/roles.sql'), 'utf8');
     for (const role of ['carts_owner', 'carts_writer', 'carts_reader']) expect(script).toContain(`ALTER ROLE ${role} PASSWORD`);
   });
 
   const listensOn = (name: keyof typeof apps, env: Record<string, string>) => {
     const { http } = loadConfig(env);
-    return { 'command-service': http.commandPort, 'query-service': http.queryPort, projector: http.projectorPort }[name];
+    return { 'command-service': http.commandPort, 'query-service': http.queryPort, projector: http.projectorPort, console: http.consolePort }[name];
   };
 
   it.each(Object.keys(apps) as (keyof typeof apps)[])('%s publishes the port it listens on (the same default as npm start) and runs its own entry point', (name) => {

@@ -12,7 +12,7 @@ describe('local URLs in README.md and docs/', () => {
   // 9096: the secured local broker (npm start -- --secure), beside the plaintext 9092; the local
   // 3-broker cluster (npm run kafka -- start --brokers 3) listens on the three after DEFAULT_CLUSTER_PORT.
   const cluster = [1, 2, 3].map((id) => clusterNodePorts(DEFAULT_CLUSTER_PORT, id).port);
-  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, 9092, 9093, 9096, ...cluster, 5432, 54329]);
+  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, http.consolePort, 9092, 9093, 9096, ...cluster, 5432, 54329]);
 
   it.each(files)('%s uses only default ports', (file) => {
     const text = readFileSync(path.join(root, file), 'utf8');

@@ -21,6 +21,15 @@ function* sources(dir) {
   }
 }
 
+function* allFiles(dir) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* allFiles(full);
+    else yield full;
+  }
+}
+
 function writeAtomically(file, content) {
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return;
   const tmp = `${file}.${process.pid}.tmp`;
@@ -45,7 +54,14 @@ async function build() {
     writeAtomically(`${target}.map`, map);
     writeAtomically(target, `${code}\n//# sourceMappingURL=${path.basename(target)}.map`);
   }));
-  console.log(`built ${files.length} files into dist/ in ${Date.now() - started} ms`);
+  // Static files an app serves (the console's page): copied beside its compiled code, as they are.
+  const assets = fs.readdirSync(path.join(root, 'apps')).flatMap((app) => [...allFiles(path.join(root, 'apps', app, 'public'))]);
+  for (const file of assets) {
+    const target = path.join(out, path.relative(root, file));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    writeAtomically(target, fs.readFileSync(file, 'utf8'));
+  }
+  console.log(`built ${files.length} files and copied ${assets.length} assets into dist/ in ${Date.now() - started} ms`);
 }
 
 build().catch((error) => {

@@ -20,12 +20,14 @@ import { cartctlHint, localSecurity, provisionAndGrant, SECURED_KAFKA_PORT, serv
 import type { LocalKafkaCredentials } from '../libs/infra/src';
 
 const ROOT = repoRoot();
-const COLORS: Record<string, string> = { kafka: '35', postgres: '34', command: '32', projector: '33', query: '36', stack: '1' };
+const COLORS: Record<string, string> = { kafka: '35', postgres: '34', command: '32', projector: '33', query: '36', console: '94', stack: '1' };
 const SERVICES = [
   { name: 'command', app: 'command-service', principal: 'command-service' },
   { name: 'projector', app: 'projector', principal: 'projector' },
   // The query service reads PostgreSQL only: no Kafka principal.
   { name: 'query', app: 'query-service', principal: 'none' },
+  // The operator console acts as an operator (cartctl's Kafka principal, the writer and owner roles).
+  { name: 'console', app: 'console', principal: 'cartctl' },
 ] as const;
 
 // Colour only for a terminal: `npm start > stack.log` gets plain text (NO_COLOR is honoured too).
@@ -58,11 +60,11 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 90_000): 
   throw new Error(`not ready after ${timeoutMs} ms`);
 }
 
-/** The projector writes with the writer role, the query service reads with the reader; the command service needs none. */
+/** The projector writes with the writer role, the query service reads with the reader; the console, like cartctl, has the writer and the owner; the command service needs none. */
 function databaseEnv(env: Record<string, string | undefined>, service: (typeof SERVICES)[number]['name'], roles: LocalRoles | undefined): Record<string, string | undefined> {
   if (!roles) return env;
-  const own = { projector: roles.writer, query: roles.reader, command: undefined }[service];
-  return { ...env, DATABASE_URL: own, DATABASE_OWNER_URL: undefined };
+  const own = { projector: roles.writer, query: roles.reader, console: roles.writer, command: undefined }[service];
+  return { ...env, DATABASE_URL: own, DATABASE_OWNER_URL: service === 'console' ? roles.owner : undefined };
 }
 
 /** `--kafka-port N`: the local broker's port (default 9092, or 9096 with --secure). */
@@ -144,12 +146,13 @@ async function main(): Promise<void> {
     });
     children.push(child);
   }
-  const urls = { command: `http://127.0.0.1:${config.http.commandPort}`, projector: `http://127.0.0.1:${config.http.projectorPort}`, query: `http://127.0.0.1:${config.http.queryPort}` };
+  const urls = { command: `http://127.0.0.1:${config.http.commandPort}`, projector: `http://127.0.0.1:${config.http.projectorPort}`, query: `http://127.0.0.1:${config.http.queryPort}`, console: `http://127.0.0.1:${config.http.consolePort}` };
   await Promise.all(SERVICES.map((s, i) => waitReady(urls[s.name], children[i])));
   say('stack', 'ready:');
   say('stack', `  command service  ${urls.command}   (API docs ${urls.command}/docs)`);
   say('stack', `  query service    ${urls.query}   (API docs ${urls.query}/docs)`);
   say('stack', `  projector health ${urls.projector}/health/ready`);
+  say('stack', `  operator console ${urls.console}/console/   (a token: npm run --silent cartctl -- console)`);
   say('stack', `  kafka ${env.KAFKA_BROKERS}${credentials ? ' (SASL/SCRAM, ACLs on)' : ''}   postgres ${redactDatabaseUrl(database.url)}`);
   if (credentials) say('stack', `  cartctl: ${cartctlHint(env.KAFKA_BROKERS as string, credentials)}`);
   say('stack', `  try: TOKEN=$(npm run --silent cartctl -- token --customer c-1)`);

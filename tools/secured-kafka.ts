@@ -33,7 +33,7 @@ export async function provisionAndGrant(config: KafkaConfig, credentials: LocalK
 const SASL_VARIABLES = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE'];
 
 /** A service's environment: its own principal (or, for the query service, none at all). */
-export function serviceEnv(base: Record<string, string | undefined>, credentials: LocalKafkaCredentials, principal: 'command-service' | 'projector' | 'none'): Record<string, string | undefined> {
+export function serviceEnv(base: Record<string, string | undefined>, credentials: LocalKafkaCredentials, principal: 'command-service' | 'projector' | 'cartctl' | 'none'): Record<string, string | undefined> {
   const env = Object.fromEntries(Object.entries(base).filter(([name]) => !SASL_VARIABLES.includes(name)));
   if (principal === 'none') return env;
   return { ...env, ...saslEnvOf(credentials.services[principal]), KAFKA_MANAGE_TOPICS: 'false' };

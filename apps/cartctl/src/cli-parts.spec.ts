@@ -1,6 +1,6 @@
 import { parseArgs, positiveSeconds } from './args';
 import { UsageError } from './context';
-import { duration, table, thousands } from './format';
+import { duration, table, thousands } from '@carts/operations';
 import { ProgressBar } from './progress-bar';
 
 describe('cartctl argument parsing', () => {

@@ -1,24 +1,26 @@
 #!/usr/bin/env node
 import { loadConfigOrExit } from '@carts/config';
 import { CliContext, CommandFailed, UsageError, type Output } from './context';
+import { consoleLink, consoleUsage } from './commands/console.command';
 import { dlq, dlqUsage } from './commands/dlq.command';
 import { events, eventsUsage } from './commands/events.command';
 import { rebuild, rebuildUsage } from './commands/rebuild.command';
 import { status, statusUsage } from './commands/status.command';
+import { ProgressBar } from './progress-bar';
 import { token, tokenUsage } from './commands/token.command';
 
 type Command = (ctx: CliContext, argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = { status, rebuild, events, dlq };
 
-const USAGE = ['usage: npm run cartctl -- <command>', '', ...[statusUsage, rebuildUsage, eventsUsage, ...dlqUsage, tokenUsage].map((u) => `  ${u}`), '',
+const USAGE = ['usage: npm run cartctl -- <command>', '', ...[statusUsage, rebuildUsage, eventsUsage, ...dlqUsage, tokenUsage, consoleUsage].map((u) => `  ${u}`), '',
   'Configuration comes from the same environment variables as the services (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, ...);',
   'with least-privilege roles, DATABASE_URL is the writer role and DATABASE_OWNER_URL the owner (rebuild drops old generations with it).'].join('\n');
 
 const output: Output = {
   line: (text = '') => void process.stdout.write(`${text}\n`),
   note: (text) => void process.stderr.write(`${text}\n`),
-  progressStream: process.stderr,
+  progress: (label) => new ProgressBar(process.stderr, label),
 };
 
 /** The operator CLI: thin — each command is one file over the read-model and event-log libraries. */
@@ -29,11 +31,11 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   // Needs no broker or database: only the development key.
-  if (name === 'token') {
+  if (name === 'token' || name === 'console') {
     try {
-      return await token(rest, output);
+      return await (name === 'token' ? token : consoleLink)(rest, output);
     } catch (error) {
-      output.note(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `cartctl token: ${(error as Error)?.message ?? error}`);
+      output.note(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : `cartctl ${name}: ${(error as Error)?.message ?? error}`);
       return error instanceof UsageError ? 2 : 1;
     }
   }

@@ -1,11 +1,5 @@
-import { duration, thousands } from './format';
+import { duration, RateWindow, thousands, type ProgressSink } from '@carts/operations';
 
-interface Sample {
-  readonly at: number;
-  readonly done: number;
-}
-
-const WINDOW_MS = 5000;
 const NON_TTY_EVERY_MS = 2000;
 
 /**
@@ -13,8 +7,8 @@ const NON_TTY_EVERY_MS = 2000;
  * events, and the transaction markers between them). Redrawn in
  * place on a terminal; on a pipe (CI, logs) one line every 2 s, so a log is not flooded.
  */
-export class ProgressBar {
-  private readonly samples: Sample[] = [];
+export class ProgressBar implements ProgressSink {
+  private readonly window = new RateWindow();
   private lastPrinted = 0;
   private lastText = '';
   private readonly started = Date.now();
@@ -22,8 +16,7 @@ export class ProgressBar {
   constructor(private readonly stream: NodeJS.WriteStream, private readonly label: string) {}
 
   update(done: number, total: number, now = Date.now()): void {
-    this.samples.push({ at: now, done });
-    while (this.samples.length > 2 && now - this.samples[0].at > WINDOW_MS) this.samples.shift();
+    this.window.add(done, now);
     const text = this.render(done, total);
     if (this.stream.isTTY) this.stream.write(`\r${text}\x1b[K`);
     else if (now - this.lastPrinted >= NON_TTY_EVERY_MS) {
@@ -35,10 +28,7 @@ export class ProgressBar {
 
   /** Events per second over the last few seconds. */
   rate(): number {
-    const first = this.samples[0];
-    const last = this.samples[this.samples.length - 1];
-    if (!first || !last || last.at === first.at) return 0;
-    return ((last.done - first.done) * 1000) / (last.at - first.at);
+    return this.window.rate();
   }
 
   /** Average over the whole run, for the summary line (a rebuild always starts from offset 0). */

@@ -55,6 +55,8 @@ export interface HttpConfig {
   readonly commandPort: number;
   readonly queryPort: number;
   readonly projectorPort: number;
+  /** The operator console (apps/console). */
+  readonly consolePort: number;
   /** One log line per HTTP request (HTTP_ACCESS_LOG); the bench turns it off. */
   readonly accessLog: boolean;
   /**
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       commandPort: int(env, 'COMMAND_SERVICE_PORT', 3000, 1, 65535),
       queryPort,
       projectorPort: int(env, 'PROJECTOR_PORT', 3002, 1, 65535),
+      consolePort: int(env, 'CONSOLE_PORT', 3003, 1, 65535),
       accessLog: bool(env, 'HTTP_ACCESS_LOG', true),
       queryPublicUrl: httpBaseUrl(env, 'QUERY_SERVICE_PUBLIC_URL', `http://127.0.0.1:${queryPort}`),
     },
@@ -184,7 +187,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE', 'KAFKA_TOPIC_PREFIX',
   'KAFKA_MANAGE_TOPICS', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
   'KAFKA_REPLICATION_FACTOR', 'KAFKA_ALLOW_UNDER_REPLICATED', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_OWNER_URL', 'DATABASE_POOL_SIZE',
-  'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
+  'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'CONSOLE_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
   ...AUTH_VARIABLES,

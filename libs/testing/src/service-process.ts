@@ -5,9 +5,9 @@ import { waitFor } from './wait-for';
 import { repoRoot } from '../../infra/src/repo-root';
 import { terminate } from '../../infra/src/processes';
 
-export type ServiceName = 'command-service' | 'projector' | 'query-service';
+export type ServiceName = 'command-service' | 'projector' | 'query-service' | 'console';
 
-const PORT_VARIABLE: Record<ServiceName, string> = { 'command-service': 'COMMAND_SERVICE_PORT', projector: 'PROJECTOR_PORT', 'query-service': 'QUERY_SERVICE_PORT' };
+const PORT_VARIABLE: Record<ServiceName, string> = { 'command-service': 'COMMAND_SERVICE_PORT', projector: 'PROJECTOR_PORT', 'query-service': 'QUERY_SERVICE_PORT', console: 'CONSOLE_PORT' };
 const ROOT = repoRoot(__dirname);
 
 export async function freePort(): Promise<number> {

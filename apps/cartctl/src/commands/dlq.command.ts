@@ -1,7 +1,7 @@
 import { listDeadLetters, retryDeadLetters, skipDeadLetter, skipDeadLettersAt, type DeadLetterView } from '@carts/read-model';
 import { parseArgs } from '../args';
 import { UsageError, type CliContext } from '../context';
-import { table } from '../format';
+import { table } from '@carts/operations';
 
 export const dlqUsage = [
   'dlq list [--projection <name>] [--all] [--json]   parked records (poison, and later events of the same cart)',

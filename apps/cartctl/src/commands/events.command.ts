@@ -1,42 +1,20 @@
-import { decodeEvent, PoisonRecordError } from '@carts/contracts';
-import { partitionForKey, readPartitionsToEnd, type LogRecord } from '@carts/event-log';
+import { readCartHistory } from '@carts/operations';
 import { parseArgs } from '../args';
 import { UsageError, type CliContext } from '../context';
 
 export const eventsUsage = 'events <cartId> [--json]              the cart\'s full history, read back from Kafka (audit)';
 
-function describe(record: LogRecord): string {
-  const at = new Date(Number(record.timestamp)).toISOString();
-  try {
-    const decoded = decodeEvent(record.value);
-    if (decoded.kind === 'unknown') return `v${decoded.version}`.padEnd(5) + `offset ${record.offset}  ${at}  ${decoded.type} (unknown type: skipped by projections)`;
-    const e = decoded.event;
-    return `v${e.version}`.padEnd(5) + `offset ${record.offset}  ${e.occurredAt}  ${e.type.padEnd(19)} ${JSON.stringify(e.data)}`;
-  } catch (error) {
-    if (!(error instanceof PoisonRecordError)) throw error;
-    return '?'.padEnd(5) + `offset ${record.offset}  ${at}  UNREADABLE: ${error.message}`;
-  }
-}
-
-/**
- * `cartctl events <cartId>`: the log is the truth, so the audit trail is read from it, not from a
- * read model. The cart's partition comes from the same partitioner the producers use; that one
- * partition is read (read-committed) to its end.
- */
+/** `cartctl events <cartId>`: the log is the truth, so the audit trail is read from it, not from a read model. */
 export async function events(ctx: CliContext, argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv, [], ['json']);
   const cartId = positional[0];
   if (!cartId || positional.length > 1) throw new UsageError('events needs exactly one cart id');
-  const partition = partitionForKey(cartId, await ctx.admin().partitionCount(ctx.topic));
-  const records: LogRecord[] = [];
-  await readPartitionsToEnd(ctx.kafka, [{ topic: ctx.topic, partition }], (batch) => {
-    records.push(...batch.filter((r) => r.key === cartId));
-  });
+  const history = await readCartHistory(ctx, cartId);
   if (flags.has('json')) {
-    for (const r of records) ctx.out.line(r.value ? r.value.toString() : 'null');
+    for (const value of history.raw) ctx.out.line(value ?? 'null');
     return 0;
   }
-  ctx.out.line(`cart ${cartId}: ${records.length} record(s) in ${ctx.topic} partition ${partition}`);
-  for (const r of records) ctx.out.line(describe(r));
-  return records.length > 0 ? 0 : 3;
+  ctx.out.line(`cart ${cartId}: ${history.entries.length} record(s) in ${history.topic} partition ${history.partition}`);
+  for (const entry of history.entries) ctx.out.line(entry.line);
+  return history.entries.length > 0 ? 0 : 3;
 }

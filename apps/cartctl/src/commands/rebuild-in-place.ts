@@ -1,6 +1,7 @@
+import { holdRebuildLock, rebuiltLine, waitForConsumer, watchUntil } from '@carts/operations';
 import { activeGeneration, beginInPlace, finishInPlace, type ProjectionDefinition } from '@carts/read-model';
 import { CommandFailed, type CliContext } from '../context';
-import { rebuiltLine, waitForConsumer, watchUntil } from './rebuild-watch';
+
 
 /**
  * `cartctl rebuild <projection> --in-place`: empties the live generation and replays the log into
@@ -9,6 +10,15 @@ import { rebuiltLine, waitForConsumer, watchUntil } from './rebuild-watch';
  * unless a projector is consuming the projection.
  */
 export async function rebuildInPlace(ctx: CliContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
+  const lock = await holdRebuildLock(await ctx.ds(), projection.name);
+  try {
+    return await replay(ctx, projection, waitProjectorMs);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function replay(ctx: CliContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
   const ds = await ctx.ds();
   const started = Date.now();
   const live = await activeGeneration(ds, projection.name);

@@ -1,7 +1,7 @@
+import { rebuildBlueGreen } from '@carts/operations';
 import { NoActiveGenerationError } from '@carts/read-model';
 import { parseArgs, positiveSeconds } from '../args';
 import { CommandFailed, UsageError, type CliContext } from '../context';
-import { rebuildBlueGreen } from './rebuild-blue-green';
 import { rebuildInPlace } from './rebuild-in-place';
 
 export const rebuildUsage = 'rebuild <projection> [--in-place] [--wait-projector <s>]   blue/green rebuild from offset 0 (or truncate-and-replay)';

@@ -3,7 +3,7 @@ import { decodeWriterProgress, laterProgress, readPartitionsToEnd } from '@carts
 import { projectionStatuses, type ProjectionStatus } from '@carts/read-model';
 import { parseArgs } from '../args';
 import { CommandFailed, type CliContext } from '../context';
-import { table, thousands } from '../format';
+import { table, thousands } from '@carts/operations';
 
 export const statusUsage = 'status [--json]                       the broker, the write side (who owns which partition, lag on cart-commands) and what GET /projections shows: generations, health, lag per partition, rebuilds';
 

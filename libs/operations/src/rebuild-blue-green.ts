@@ -1,12 +1,13 @@
 import { beginBlueGreen, dropGenerationTablesOnline, retireGeneration, trySwap, type ProjectionDefinition } from '@carts/read-model';
-import { CommandFailed, type CliContext } from '../context';
+import { CommandFailed, type OperatorContext } from './operator-context';
+import { holdRebuildLock } from './rebuild-lock';
 import { rebuiltLine, sleep, waitForConsumer, watchUntil, type Position } from './rebuild-watch';
 
 /** Try the swap once the new generation is close: the swap itself refuses if it is behind the live one. */
 const closeEnough = (p: Position) => p.caughtUp || p.lag <= Math.max(1000, p.total / 100);
 
 /** As the owner: only the owner of a table may detach and drop it. */
-async function dropTables(ctx: CliContext, projection: ProjectionDefinition, generation: number): Promise<void> {
+async function dropTables(ctx: OperatorContext, projection: ProjectionDefinition, generation: number): Promise<void> {
   try {
     await dropGenerationTablesOnline(await ctx.ownerDs(), projection, generation);
   } catch (error) {
@@ -15,7 +16,7 @@ async function dropTables(ctx: CliContext, projection: ProjectionDefinition, gen
   }
 }
 
-async function dropRetired(ctx: CliContext, projection: ProjectionDefinition, generation: number): Promise<void> {
+async function dropRetired(ctx: OperatorContext, projection: ProjectionDefinition, generation: number): Promise<void> {
   await dropTables(ctx, projection, generation);
   // Once the projectors have let go of it, the old group would only clutter lag tools.
   for (let i = 0; i < 20 && !(await ctx.admin().deleteGroup(ctx.groupOf(projection.name, generation)).catch(() => true)); i++) await sleep(250);
@@ -25,9 +26,20 @@ async function dropRetired(ctx: CliContext, projection: ProjectionDefinition, ge
  * `cartctl rebuild <projection>`: a new generation is built from offset 0 in new tables by the
  * running projectors while the live one keeps serving; this command watches it, swaps it in
  * atomically once it has caught up with the live one, and drops the old tables. Killed at any
- * point, the live generation is untouched; a rerun replaces the unfinished generation.
+ * point, the live generation is untouched; a rerun replaces the unfinished generation. One at a
+ * time per projection (holdRebuildLock): a second one fails at once instead of replacing the
+ * generation the first is still watching.
  */
-export async function rebuildBlueGreen(ctx: CliContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
+export async function rebuildBlueGreen(ctx: OperatorContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
+  const lock = await holdRebuildLock(await ctx.ds(), projection.name);
+  try {
+    return await rebuildHoldingTheLock(ctx, projection, waitProjectorMs);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function rebuildHoldingTheLock(ctx: OperatorContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
   const ds = await ctx.ds();
   const started = Date.now();
   const { active, building, replaced } = await beginBlueGreen(ds, projection);

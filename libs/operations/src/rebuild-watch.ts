@@ -1,7 +1,6 @@
 import { storedOffsets } from '@carts/read-model';
-import { CommandFailed, type CliContext } from '../context';
-import { duration, thousands } from '../format';
-import { ProgressBar } from '../progress-bar';
+import { duration, thousands } from './format';
+import { CommandFailed, type OperatorContext } from './operator-context';
 
 const TICK_MS = 500;
 const STALL_WARNING_MS = 30_000;
@@ -9,7 +8,7 @@ const STALL_WARNING_MS = 30_000;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Is any projector consuming this generation? Its consumer group has members once one has joined. */
-export async function waitForConsumer(ctx: CliContext, projection: string, generation: number, timeoutMs: number): Promise<boolean> {
+export async function waitForConsumer(ctx: OperatorContext, projection: string, generation: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const group = ctx.groupOf(projection, generation);
   while (Date.now() < deadline) {
@@ -28,7 +27,7 @@ export interface Position {
   readonly lag: number;
 }
 
-export async function positionOf(ctx: CliContext, projection: string, generation: number): Promise<Position> {
+export async function positionOf(ctx: OperatorContext, projection: string, generation: number): Promise<Position> {
   const ends = await ctx.admin().endOffsets(ctx.topic);
   const stored = await storedOffsets(await ctx.ds(), projection, generation, ctx.topic);
   let done = 0;
@@ -47,9 +46,9 @@ export async function positionOf(ctx: CliContext, projection: string, generation
  * Shows progress until `ready(position)` says the generation may be finished (swapped, or marked
  * done). `finish` returns true when it is; false to keep watching (e.g. the swap found it behind).
  */
-export async function watchUntil(ctx: CliContext, label: string, projection: string, generation: number,
+export async function watchUntil(ctx: OperatorContext, label: string, projection: string, generation: number,
   finish: (position: Position) => Promise<boolean>): Promise<{ position: Position; recordsPerSecond: number }> {
-  const bar = new ProgressBar(ctx.out.progressStream, label);
+  const bar = ctx.out.progress(label);
   let lastProgress = { at: Date.now(), done: -1 };
   for (;;) {
     const position = await positionOf(ctx, projection, generation);
@@ -73,7 +72,7 @@ export async function watchUntil(ctx: CliContext, label: string, projection: str
  * not the offsets: a transactional log has a marker record after every commit) and the log
  * records it read to get there.
  */
-export async function rebuiltLine(ctx: CliContext, what: string, projection: string, generation: number, position: Position, startedAt: number, recordsPerSecond: number): Promise<string> {
+export async function rebuiltLine(ctx: OperatorContext, what: string, projection: string, generation: number, position: Position, startedAt: number, recordsPerSecond: number): Promise<string> {
   const [row]: { events: string; unknown: string }[] = await (await ctx.ds()).query(
     `SELECT coalesce(sum(events_applied), 0) AS events, coalesce(sum(unknown_skipped), 0) AS unknown FROM projection_offsets WHERE projection = $1 AND generation = $2`,
     [projection, generation]);
