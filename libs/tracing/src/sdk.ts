@@ -16,7 +16,7 @@ export function isTracing(): boolean {
 /**
  * Starts the OpenTelemetry SDK when the configuration says so (an OTLP endpoint, and
  * OTEL_SDK_DISABLED not true): spans batched (OTEL_BSP_* apply) and exported over OTLP/HTTP
- * (protobuf; OTEL_EXPORTER_OTLP_HEADERS apply), W3C trace context as the propagator, the
+ * (JSON; OTEL_EXPORTER_OTLP_HEADERS apply), W3C trace context as the propagator, the
  * AsyncLocalStorage context manager so `context.with` follows the async work of a span.
  * Off, nothing is registered: @opentelemetry/api stays a no-op. Called once, first thing in a
  * service's bootstrap; a second call does nothing. `exporter` replaces the OTLP one (tests).
