@@ -12,6 +12,7 @@ import { Stack } from './lib/stack';
 import { runBaselines } from './parts/baselines';
 import { runCommandLoad } from './parts/commands';
 import { runFailover } from './parts/failover';
+import { runObservability } from './parts/observability';
 import { runQueryLoad } from './parts/queries';
 import { runRebuilds } from './parts/rebuild';
 import { consoleTable, updateDocs, writeResults } from './report/output';
@@ -36,6 +37,9 @@ async function runPart(ctx: BenchContext, results: BenchResults, part: Part): Pr
       Object.assign(results, { commands, lag });
       return;
     }
+    case 'observability':
+      results.observability = await runObservability(ctx);
+      return;
     case 'queries':
       results.queries = await runQueryLoad(ctx);
       return;

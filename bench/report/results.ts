@@ -4,6 +4,7 @@ import type { BaselineResults } from '../parts/baselines';
 import type { CommandResults } from '../parts/commands';
 import type { FailoverResults } from '../parts/failover';
 import type { LagResults } from '../parts/lag-probe';
+import type { ObservabilityResults } from '../parts/observability';
 import type { QueryResults } from '../parts/queries';
 import type { RebuildResults } from '../parts/rebuild';
 
@@ -22,6 +23,7 @@ export interface BenchResults {
   baselines?: BaselineResults;
   commands?: CommandResults;
   lag?: LagResults;
+  observability?: ObservabilityResults;
   queries?: QueryResults;
   rebuild?: RebuildResults;
   failover?: FailoverResults;
