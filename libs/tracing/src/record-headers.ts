@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, trace, type Context, type Link, type TextMapGetter } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, type Context, type Link, type TextMapGetter } from '@opentelemetry/api';
 import { isTracing } from './sdk';
 
 /** Kafka record headers as kafkajs hands them over (values may be Buffers, or repeated). */
@@ -15,10 +15,13 @@ const getter: TextMapGetter<RecordHeaders> = {
 
 /**
  * The W3C trace context (`traceparent`, `tracestate`) of `ctx`'s span, as record headers to
- * send; undefined when tracing is off or no span is recording, so records carry nothing extra.
+ * send; undefined when tracing is off or there is no span, so records carry nothing extra. An
+ * unsampled span's context is sent too (flags 00): the writer and projectors then honour the
+ * caller's decision instead of starting sampled traces of their own.
  */
 export function traceHeaders(ctx: Context = context.active()): Record<string, string> | undefined {
-  if (!isTracing() || !trace.getSpan(ctx)?.isRecording()) return undefined;
+  const spanContext = trace.getSpanContext(ctx);
+  if (!isTracing() || !spanContext || !isSpanContextValid(spanContext)) return undefined;
   const headers: Record<string, string> = {};
   propagation.inject(ctx, headers);
   return Object.keys(headers).length > 0 ? headers : undefined;

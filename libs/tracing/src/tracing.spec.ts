@@ -22,7 +22,16 @@ describe('tracing on', () => {
     expect(back).toMatchObject({ traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, isRemote: true });
   });
 
-  it('sends no headers outside a recording span, and a record without them starts a new trace', () => {
+  it('passes an unsampled caller\'s decision on (flags 00), so downstream spans are not recorded either', () => {
+    const unsampled = contextFromHeaders({ traceparent: `00-${TRACE}-00f067aa0ba902b7-00` });
+    const span = tracer().startSpan('publish', {}, unsampled);
+    expect(span.isRecording()).toBe(false);
+    const headers = traceHeaders(trace.setSpan(unsampled, span));
+    expect(headers?.traceparent).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-00$`));
+    expect(tracer().startSpan('process', {}, contextFromHeaders(headers)).isRecording()).toBe(false);
+  });
+
+  it('sends no headers outside a span, and a record without them starts a new trace', () => {
     expect(traceHeaders()).toBeUndefined();
     expect(trace.getSpanContext(contextFromHeaders(undefined))).toBeUndefined();
     expect(trace.getSpanContext(contextFromHeaders({ other: 'x' }))).toBeUndefined();
