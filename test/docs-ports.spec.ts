@@ -7,8 +7,9 @@ describe('local URLs in README.md and docs/', () => {
   const root = path.join(__dirname, '..');
   const files = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
   const { http } = loadConfig({});
-  // 9096: the secured local broker (npm start -- --secure), beside the plaintext 9092.
-  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, 9092, 9093, 9096, 5432, 54329]);
+  // 9096: the secured local broker (npm start -- --secure), beside the plaintext 9092. 4318 and
+  // 16686: OTLP/HTTP's standard port and Jaeger's UI (the local collector of docs/observability.md).
+  const defaults = new Set([http.commandPort, http.queryPort, http.projectorPort, 9092, 9093, 9096, 5432, 54329, 4318, 16686]);
 
   it.each(files)('%s uses only default ports', (file) => {
     const text = readFileSync(path.join(root, file), 'utf8');
