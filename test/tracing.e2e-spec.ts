@@ -19,10 +19,16 @@ describe('traces across the three services (OTLP)', () => {
     receiver = await OtlpReceiver.start();
     env = await isolatedEnv('tracing');
     const otel = { ...env.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' };
+    // A fourth service, started with the others (no extra wait): tracing switched off, endpoint set all the same.
+    const off = { ...otel, OTEL_SDK_DISABLED: 'true', OTEL_SERVICE_NAME: 'query-service-off' };
+    // Assigned before waiting, so afterAll stops them whatever happens; ready within a longer bound
+    // than the harness' 60 s, as four services start at once on a shared 2-core machine.
     services = await ServiceProcess.all([
-      ServiceProcess.start('command-service', otel), ServiceProcess.start('projector', otel), ServiceProcess.start('query-service', otel),
+      ServiceProcess.start('command-service', otel, { waitReady: false }), ServiceProcess.start('projector', otel, { waitReady: false }),
+      ServiceProcess.start('query-service', otel, { waitReady: false }), ServiceProcess.start('query-service', off, { waitReady: false }),
     ]);
-  });
+    await Promise.all(services.map((s) => s.ready(180_000)));
+  }, 240_000);
 
   afterAll(async () => {
     await Promise.all(services.map((s) => s.stop()));
@@ -33,7 +39,8 @@ describe('traces across the three services (OTLP)', () => {
   it('one command: HTTP → command record → writer → transaction → events → each projection, the reply, and the read-your-writes GET', async () => {
     const [command, , query] = services;
     const customer = await as.customer('tracing-1');
-    const created = await http<{ cartId: string }>('POST', `${command.url}/carts`, { customerId: 'tracing-1' }, customer);
+    // The first command waits for the writer to own its partition (a 503 before that appends nothing).
+    const created = await waitFor(() => http<{ cartId: string }>('POST', `${command.url}/carts`, { customerId: 'tracing-1' }, customer), (r) => r.status !== 503, { what: 'the write side ready' });
     expect(created.status).toBe(201);
     // Every projection has the cart's first event: the AddItem's events start a batch of their own.
     await env.caughtUp();
@@ -79,7 +86,7 @@ describe('traces across the three services (OTLP)', () => {
   });
 
   it('OTEL_SDK_DISABLED=true: no SDK starts, nothing is exported, even with an endpoint set', async () => {
-    const off = await ServiceProcess.start('query-service', { ...env.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_SDK_DISABLED: 'true', OTEL_SERVICE_NAME: 'query-service-off' });
+    const off = services[3];
     try {
       const traceId = hex(16);
       const response = await http('GET', `${off.url}/carts/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, undefined, { ...(await as.customer('tracing-2')), traceparent: `00-${traceId}-${hex(8)}-01` });
