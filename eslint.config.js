@@ -5,7 +5,7 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
-const LIBS = ['domain', 'contracts', 'event-log', 'read-model', 'config', 'http', 'infra', 'operations', 'testing'];
+const LIBS = ['domain', 'contracts', 'event-log', 'read-model', 'config', 'http', 'infra', 'operations', 'tracing', 'testing'];
 const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.cluster-spec.ts', '**/test/**', 'test/**', 'libs/testing/**'];
 
 /** Only these @carts/* libraries (and no test helpers); `extra` bans further packages. */
@@ -58,9 +58,10 @@ module.exports = tseslint.config(
   },
   mayImport('libs/contracts', ['domain'], [onlyEventLogSpeaksKafka, noDatabase, noFramework]),
   mayImport('libs/config', [], [onlyEventLogSpeaksKafka, noDatabase]),
-  mayImport('libs/event-log', ['contracts', 'config'], [noDatabase, noFramework]),
+  mayImport('libs/tracing', ['config'], [onlyEventLogSpeaksKafka, noDatabase, noFramework]),
+  mayImport('libs/event-log', ['contracts', 'config', 'tracing'], [noDatabase, noFramework]),
   mayImport('libs/read-model', ['domain', 'contracts', 'config'], [onlyEventLogSpeaksKafka], ['event-log']),
-  mayImport('libs/http-kit', ['config'], [onlyEventLogSpeaksKafka, noDatabase]),
+  mayImport('libs/http-kit', ['config', 'tracing'], [onlyEventLogSpeaksKafka, noDatabase]),
   mayImport('libs/infra', ['event-log'], [onlyEventLogSpeaksKafka, noFramework]),
   mayImport('libs/operations', ['contracts', 'event-log', 'read-model', 'config'], [onlyEventLogSpeaksKafka, noFramework]),
   ...['command-service', 'projector', 'query-service', 'cartctl', 'console'].map((app) =>

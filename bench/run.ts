@@ -13,6 +13,7 @@ import { runBaselines } from './parts/baselines';
 import { runCommandLoad } from './parts/commands';
 import { runFailover } from './parts/failover';
 import { runPeerLoad } from './parts/peer';
+import { runObservability } from './parts/observability';
 import { runQueryLoad } from './parts/queries';
 import { runRebuilds } from './parts/rebuild';
 import { consoleTable, updateDocs, writeResults } from './report/output';
@@ -42,6 +43,9 @@ async function runPart(ctx: BenchContext, results: BenchResults, part: Part): Pr
       if (!results.commands) await runPart(ctx, results, 'commands');
       if (!results.commands) throw new Error('our command load did not run: nothing to compare the peer with');
       results.peer = await runPeerLoad(ctx, results.commands);
+      return;
+    case 'observability':
+      results.observability = await runObservability(ctx);
       return;
     case 'queries':
       results.queries = await runQueryLoad(ctx);

@@ -1,5 +1,5 @@
 /** The parts of `npm run bench`, in the order a full run does them (later parts reuse earlier data). */
-export const PARTS = ['baselines', 'commands', 'lag', 'peer', 'queries', 'rebuild', 'failover'] as const;
+export const PARTS = ['baselines', 'commands', 'lag', 'peer', 'observability', 'queries', 'rebuild', 'failover'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Sizes {

@@ -5,6 +5,7 @@ import type { CommandResults } from '../parts/commands';
 import type { FailoverResults } from '../parts/failover';
 import type { LagResults } from '../parts/lag-probe';
 import type { PeerResults } from '../parts/peer';
+import type { ObservabilityResults } from '../parts/observability';
 import type { QueryResults } from '../parts/queries';
 import type { RebuildResults } from '../parts/rebuild';
 
@@ -25,6 +26,7 @@ export interface BenchResults {
   lag?: LagResults;
   /** The same AddItem load on a peer (Emmett on PostgreSQL), right after ours. */
   peer?: PeerResults;
+  observability?: ObservabilityResults;
   queries?: QueryResults;
   rebuild?: RebuildResults;
   failover?: FailoverResults;

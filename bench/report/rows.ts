@@ -55,6 +55,19 @@ function peerRows(r: BenchResults): Row[] {
   ];
 }
 
+/** Each setting against tracing off and unscraped, from the same run (the first of the four). */
+function observabilityRows(r: BenchResults): Row[] {
+  const o = r.observability;
+  const plain = o?.runs.find((x) => !x.tracing && !x.scraped);
+  if (!o || !plain) return [];
+  return o.runs.map((x) => {
+    const extra = [x.spansPerSecond !== null ? `${thousands(x.spansPerSecond)} spans/s exported` : '', x.scrapesPerSecond !== null ? `${x.scrapesPerSecond} scrapes/s of ${thousands(x.scrapeBytes ?? 0)} B` : ''].filter(Boolean).join(', ');
+    const vs = x === plain ? 'reference' : `${(x.perSecond / Math.max(1, plain.perSecond)).toFixed(2)}× req/s, ${(x.cpuMsPerCommand / Math.max(0.001, plain.cpuMsPerCommand)).toFixed(2)}× CPU per command`;
+    return row('observability', `${x.label}: AddItem ${o.connections} conns ${o.seconds} s; p50 / p99 ${x.p50} / ${x.p99} ms; services ${x.serviceCores.toFixed(2)} cores = ${x.cpuMsPerCommand} CPU-ms per command; errors ${x.errors}${extra ? `; ${extra}` : ''}`,
+      `${thousands(x.perSecond)} req/s`, '', null, vs);
+  });
+}
+
 function rebuildRows(r: BenchResults): Row[] {
   const rb = r.rebuild;
   if (!rb) return [];
@@ -77,5 +90,5 @@ function failoverRows(r: BenchResults): Row[] {
 }
 
 export function summaryRows(r: BenchResults): Row[] {
-  return [...baselineRows(r), ...loadRows(r), ...peerRows(r), ...rebuildRows(r), ...failoverRows(r)];
+  return [...baselineRows(r), ...loadRows(r), ...peerRows(r), ...observabilityRows(r), ...rebuildRows(r), ...failoverRows(r)];
 }

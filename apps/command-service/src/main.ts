@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const report = await provisionTopics(config.kafka);
   if (report.created.length > 0) logger.log(`created topics ${report.created.join(', ')}`);
   report.warnings.forEach((w) => logger.warn(w));
-  const app = await createHttpApp(commandServiceModule(config), { service: 'command-service', logLevel: config.logLevel, accessLog: config.http.accessLog });
+  const app = await createHttpApp(commandServiceModule(config), { service: 'command-service', logLevel: config.logLevel, accessLog: config.http.accessLog, tracing: config.tracing });
   const document = SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Cart command service').setDescription('Cart commands; every success means the events are durably in cart-events').setVersion('1')
     .addBearerAuth().addSecurityRequirements('bearer').build());

@@ -17,7 +17,7 @@ async function bootstrap(): Promise<void> {
   await ensureDatabase(config.database.ownerUrl ?? config.database.url);
   await migrateAtStartup(config.database, { log: (line) => console.warn(`projector: ${line}`) });
   (await provisionTopics(config.kafka)).warnings.forEach((w) => console.warn(w));
-  const app = await createHttpApp(projectorModule(config), { service: 'projector', logLevel: config.logLevel, accessLog: config.http.accessLog });
+  const app = await createHttpApp(projectorModule(config), { service: 'projector', logLevel: config.logLevel, accessLog: config.http.accessLog, tracing: config.tracing });
   app.connectMicroservice({ strategy: app.get(ProjectionSupervisor) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await listen(app, config.http.projectorPort, config.http.host, 'Projector');

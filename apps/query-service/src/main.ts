@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   // The owner (DATABASE_OWNER_URL) applies migrations; this service's own role only reads rows.
   await ensureDatabase(config.database.ownerUrl ?? config.database.url);
   await migrateAtStartup(config.database, { log: (line) => console.warn(`query-service: ${line}`) });
-  const app = await createHttpApp(queryServiceModule(config), { service: 'query-service', logLevel: config.logLevel, accessLog: config.http.accessLog });
+  const app = await createHttpApp(queryServiceModule(config), { service: 'query-service', logLevel: config.logLevel, accessLog: config.http.accessLog, tracing: config.tracing });
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Cart query service').setVersion('1').addBearerAuth().addSecurityRequirements('bearer').build()));
   await listen(app, config.http.queryPort, config.http.host, 'QueryService');
 }

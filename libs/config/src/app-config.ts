@@ -1,6 +1,7 @@
 import { loadAuth, loadRateLimit, requireAuth, AUTH_VARIABLES, type AuthConfig, type RateLimitConfig } from './auth-config';
 import { Env, bool, hostPortList, httpBaseUrl, int, oneOf, optionalStr, postgresUrl, str, topicPrefix, ConfigError } from './env-parsers';
 import { loadKafkaTls, secretOrFile, type KafkaTls } from './kafka-secrets';
+import { loadTracing, TRACING_VARIABLES, type TracingConfig } from './tracing-config';
 
 /**
  * Every setting of every service, in namespaces. Read once at boot by `loadConfig`, which throws
@@ -93,6 +94,7 @@ export interface AppConfig {
   /** Bearer-token verification; required by the command and query services (`requireAuth`). */
   readonly auth?: AuthConfig;
   readonly rateLimit: RateLimitConfig;
+  readonly tracing: TracingConfig;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     auth: loadAuth(env),
     rateLimit: loadRateLimit(env),
+    tracing: loadTracing(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
   };
 }
@@ -190,5 +193,5 @@ export const CONFIG_VARIABLES = [
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'CONSOLE_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
-  ...AUTH_VARIABLES,
+  ...AUTH_VARIABLES, ...TRACING_VARIABLES,
 ] as const;

@@ -6,6 +6,8 @@ export interface BatchedMessage {
   readonly partition?: number;
   /** Epoch ms after which nobody awaits the record any more: it is dropped instead of sent. */
   readonly expiresAt?: number;
+  /** The sender's trace context (`traceparent`), when it traces. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 interface Pending {
@@ -58,7 +60,7 @@ export class BatchingProducer {
     taken.filter((p) => !batch.includes(p)).forEach((p) => p.reject(new RecordExpiredError('expired before it could be sent')));
     try {
       if (batch.length > 0) {
-        await this.producer.send({ topic: this.topic, acks: -1, messages: batch.map(({ message: { key, value, partition } }) => ({ key, value, partition })) });
+        await this.producer.send({ topic: this.topic, acks: -1, messages: batch.map(({ message: { key, value, partition, headers } }) => ({ key, value, partition, headers })) });
       }
       batch.forEach((p) => p.resolve());
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { RecordHeaders } from '@carts/tracing';
 import { fixedAssigner } from './fixed-assigner';
 import { withLogAdmin } from './log-admin';
 import { deleteGroupQuietly, privateGroupId } from './private-groups';
@@ -17,10 +18,12 @@ export interface LogRecord {
   readonly key: string | null;
   readonly value: Buffer | null;
   readonly timestamp: string;
+  /** As sent: `traceparent` when the sender traced (docs/observability.md, Traces). */
+  readonly headers?: RecordHeaders;
 }
 
 export const toLogRecord = (topic: string, partition: number, m: KafkaMessage): LogRecord => ({
-  topic, partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp,
+  topic, partition, offset: m.offset, key: m.key ? m.key.toString() : null, value: m.value, timestamp: m.timestamp, headers: m.headers,
 });
 
 /** End offsets (read-committed: the last stable offset) of every partition of a topic. */

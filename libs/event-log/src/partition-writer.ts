@@ -1,4 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { batchTrace, inSpan, isTracing, SpanAttr, SpanKind } from '@carts/tracing';
 import type { LogSink } from './log-sink';
 import { toLogRecord, type LogRecord } from './partition-reader';
 import { appendInTransaction, type OutboundRecord } from './transactional-append';
@@ -9,6 +10,8 @@ export interface WriterStep {
   readonly records: readonly OutboundRecord[];
   /** Called only once the Kafka transaction holding `records` has committed. */
   readonly committed: () => void;
+  /** Called instead when the transaction failed (aborted, fenced): nothing of `records` is visible. */
+  readonly failed?: (error: Error) => void;
 }
 
 export interface RestoredPartition {
@@ -180,12 +183,14 @@ export class PartitionWriter {
 
   private async process(producer: Producer, partition: number, topic: string, slice: KafkaMessage[], last: string): Promise<WriterStep> {
     const started = performance.now();
+    let step: WriterStep | undefined;
     try {
-      const step = this.handler.handle(partition, slice.map((m) => toLogRecord(topic, partition, m)));
-      await this.append(producer, step.records, partition, last);
+      step = this.handler.handle(partition, slice.map((m) => toLogRecord(topic, partition, m)));
+      await this.appendTraced(producer, step.records, partition, last, slice.length);
       this.options.observer?.transactionCommitted(partition, (performance.now() - started) / 1000, slice.length);
       return step;
     } catch (error) {
+      step?.failed?.(error as Error);
       // Fenced, or the broker went away mid-transaction: this copy of the partition's state can
       // no longer be trusted. Drop it; the next batch re-acquires (and fences) from scratch.
       const e = error as Error & { type?: string };
@@ -194,6 +199,19 @@ export class PartitionWriter {
       await this.releasePartition(partition);
       throw error;
     }
+  }
+
+  /**
+   * The transaction as one span (`append`), when tracing: a child of the first command's span
+   * (its trace context is in the records the handler made), linked to every command's, so each
+   * command's trace shows the transaction that made it durable (docs/observability.md, Traces).
+   */
+  private appendTraced(producer: Producer, records: readonly OutboundRecord[], partition: number, lastOffset: string, commands: number): Promise<void> {
+    if (!isTracing()) return this.append(producer, records, partition, lastOffset);
+    const { parent, links } = batchTrace(records.map((r) => r.headers));
+    return inSpan('append', { kind: SpanKind.PRODUCER, parent, links, attributes: {
+      [SpanAttr.messagingSystem]: 'kafka', [SpanAttr.partition]: String(partition), [SpanAttr.batchSize]: records.length + 1, 'carts.transaction.commands': commands,
+    } }, () => this.append(producer, records, partition, lastOffset));
   }
 
   /** The step's records and the writer's progress (next input offset), appended in one transaction. */

@@ -1,5 +1,6 @@
 import type { LogSink } from './log-sink';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { batchTrace, inSpan, isTracing, SpanAttr, SpanKind } from '@carts/tracing';
 import { toLogRecord, type LogRecord } from './partition-reader';
 import type { LogAdmin, LogSnapshot } from './log-admin';
 
@@ -182,7 +183,7 @@ export class ProjectionConsumer {
     const topic = this.options.topic;
     let outcome: SinkOutcome;
     try {
-      outcome = await this.sink.apply(topic, partition, records, from, next);
+      outcome = await this.applyTraced(topic, partition, records, from, next);
     } catch (error) {
       // Nothing was stored: read the same records again (kafkajs retries the batch, then restarts).
       this.consumer.seek({ topic, partition, offset: from.toString() });
@@ -202,6 +203,24 @@ export class ProjectionConsumer {
       pause();
     }
     return false;
+  }
+
+  /**
+   * One batch write as one span (`process <topic>`), when tracing and the batch holds records: a
+   * child of the first event's command span, linked to every event's, with the sink's work (its
+   * PostgreSQL transaction) inside it.
+   */
+  private applyTraced(topic: string, partition: number, records: LogRecord[], from: bigint, next: bigint): Promise<SinkOutcome> {
+    if (!isTracing() || records.length === 0) return this.sink.apply(topic, partition, records, from, next);
+    const { parent, links } = batchTrace(records.map((r) => r.headers));
+    return inSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, parent, links, attributes: {
+      [SpanAttr.messagingSystem]: 'kafka', [SpanAttr.operation]: 'process', [SpanAttr.destination]: topic, [SpanAttr.partition]: String(partition),
+      [SpanAttr.consumerGroup]: this.options.groupId, [SpanAttr.offset]: records[0].offset, [SpanAttr.batchSize]: records.length,
+    } }, async (span) => {
+      const outcome = await this.sink.apply(topic, partition, records, from, next);
+      span.setAttribute('carts.sink.outcome', outcome.kind);
+      return outcome;
+    });
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Consumer, Kafka } from 'kafkajs';
+import type { RecordHeaders } from '@carts/tracing';
 import { fixedAssigner } from './fixed-assigner';
 import { deleteGroupQuietly, privateGroupId } from './private-groups';
 
@@ -16,7 +17,7 @@ export class ReplyListener {
 
   private readonly groupId: string;
 
-  constructor(private readonly kafka: Kafka, private readonly topic: string, readonly partition: number, private readonly onReply: (value: Buffer) => void) {
+  constructor(private readonly kafka: Kafka, private readonly topic: string, readonly partition: number, private readonly onReply: (value: Buffer, headers: RecordHeaders | undefined) => void) {
     this.groupId = privateGroupId(kafka, 'reply-listener');
     this.consumer = kafka.consumer({
       groupId: this.groupId,
@@ -42,7 +43,7 @@ export class ReplyListener {
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) if (message.value) this.onReply(message.value);
+        for (const message of batch.messages) if (message.value) this.onReply(message.value, message.headers);
       },
     });
   }

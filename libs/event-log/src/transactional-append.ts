@@ -6,6 +6,8 @@ export interface OutboundRecord {
   readonly partition: number;
   readonly key: string;
   readonly value: Buffer;
+  /** Record headers: the trace context (`traceparent`) of the step that produced the record. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -14,10 +16,10 @@ export interface OutboundRecord {
  * trips (AddPartitionsToTxn, Produce, EndTxn); a failure aborts and rethrows.
  */
 export async function appendInTransaction(producer: Producer, records: readonly OutboundRecord[]): Promise<void> {
-  const byTopic = new Map<string, { key: string; value: Buffer; partition: number }[]>();
+  const byTopic = new Map<string, { key: string; value: Buffer; partition: number; headers?: Record<string, string> }[]>();
   for (const r of records) {
     const list = byTopic.get(r.topic) ?? [];
-    list.push({ key: r.key, value: r.value, partition: r.partition });
+    list.push({ key: r.key, value: r.value, partition: r.partition, headers: r.headers });
     byTopic.set(r.topic, list);
   }
   const transaction = await producer.transaction();

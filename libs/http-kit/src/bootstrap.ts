@@ -2,6 +2,9 @@ import { ConsoleLogger, Logger, type INestApplication, type LogLevel } from '@ne
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import type { TracingConfig } from '@carts/config';
+import { startTracing } from '@carts/tracing';
+import { traceEachRequest } from './http-tracing';
 import { httpRequestDuration, serveMetrics, startMetrics } from './metrics';
 import { ProblemFilter } from './problem.filter';
 
@@ -27,6 +30,8 @@ export interface HttpAppOptions {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** One line per request (method, route, status, duration, correlation id). */
   readonly accessLog: boolean;
+  /** OpenTelemetry traces: started here when configured (docs/observability.md, Traces). */
+  readonly tracing?: TracingConfig;
 }
 
 /** Nest's logger, with colour codes only for a person at a terminal (never in a log file). */
@@ -42,6 +47,7 @@ export function createLogger(level: HttpAppOptions['logLevel']): ConsoleLogger {
  * of ours would only replace it, with a Fastify warning on every start).
  */
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  if (options.tracing) startTracing(options.tracing, options.service);
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true,
     requestTimeout: HTTP_TIMEOUTS.requestMs, keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
@@ -56,6 +62,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   startMetrics(options.service);
   serveMetrics(fastify);
   observeEachRequest(fastify, options.accessLog);
+  traceEachRequest(fastify);
   // Node's own limit on the time to receive the request headers (a slowloris holds it otherwise).
   fastify.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
   app.enableShutdownHooks();

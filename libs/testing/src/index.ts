@@ -11,3 +11,4 @@ export * from './tokens';
 export * from './older-database';
 export * from './read-side';
 export * from './secured-kafka';
+export * from './otlp-receiver';

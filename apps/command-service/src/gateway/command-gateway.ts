@@ -4,6 +4,7 @@ import type { CartCommand } from '@carts/domain';
 import { encodeJson, decodeJson, type CommandMessage, type CommandOutcome, type CommandReply, type TopicNames } from '@carts/contracts';
 import { BatchingProducer, ReplyListener, type Kafka } from '@carts/event-log';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
+import { contextFromHeaders, context, isTracing, recordFailure, SpanAttr, SpanKind, trace, traceHeaders, tracer, type RecordHeaders, type Span } from '@carts/tracing';
 import { countCommand } from '../infrastructure/command-metrics';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
 
@@ -49,10 +50,15 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
   private readonly replies: ReplyListener;
   private readonly waiters = new Map<string, Waiter>();
 
+  private readonly commandsTopic: string;
+  private readonly repliesTopic: string;
+
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(TOPICS) topics: TopicNames, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.commandsTopic = topics.commands;
+    this.repliesTopic = topics.replies;
     this.producer = new BatchingProducer(kafka, topics.commands);
     const replyPartition = randomInt(config.kafka.replyPartitions);
-    this.replies = new ReplyListener(kafka, topics.replies, replyPartition, (value) => this.onReply(value));
+    this.replies = new ReplyListener(kafka, topics.replies, replyPartition, (value, headers) => this.onReply(value, headers));
   }
 
   get isReady(): boolean {
@@ -98,13 +104,16 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     // answer 503 for is not applied behind the client's back; the margin covers commit and reply.
     const deadline = giveUpAt - Math.min(1000, Math.floor(timeoutMs / 4));
     const message: CommandMessage = { ...request, commandId, replyPartition: this.replies.partition, deadline };
+    const span = this.publishSpan(message);
     return new Promise<CommandOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(commandId);
         reject(new CommandUnavailableError(`no outcome within ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiters.set(commandId, { resolve, timer });
-      this.producer.send({ key: request.cartId, value: encodeJson(message), expiresAt: deadline }).catch((error: Error) => {
+      const headers = span && traceHeaders(trace.setSpan(context.active(), span));
+      this.producer.send({ key: request.cartId, value: encodeJson(message), expiresAt: deadline, headers }).then(() => span?.end(), (error: Error) => {
+        if (span) { recordFailure(span, error); span.end(); }
         const waiter = this.waiters.get(commandId);
         if (!waiter) return;
         clearTimeout(waiter.timer);
@@ -114,10 +123,26 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  private onReply(value: Buffer): void {
+  /** `publish <commands topic>`, a child of the HTTP request's span, ended at the broker's ack. */
+  private publishSpan(message: CommandMessage): Span | undefined {
+    if (!isTracing()) return undefined;
+    return tracer().startSpan(`publish ${this.commandsTopic}`, { kind: SpanKind.PRODUCER, attributes: {
+      [SpanAttr.messagingSystem]: 'kafka', [SpanAttr.operation]: 'send', [SpanAttr.destination]: this.commandsTopic,
+      [SpanAttr.commandId]: message.commandId, [SpanAttr.correlationId]: message.correlationId, [SpanAttr.cartId]: message.cartId, [SpanAttr.commandType]: message.command.type,
+    } });
+  }
+
+  private onReply(value: Buffer, headers: RecordHeaders | undefined): void {
     const reply = decodeJson<CommandReply>(value);
     const waiter = reply && this.waiters.get(reply.commandId);
     if (!reply || !waiter) return; // another instance's reply sharing this partition
+    // The reply's receipt, a child of the writer's span for the command (its `traceparent`).
+    if (isTracing()) {
+      tracer().startSpan(`process ${this.repliesTopic}`, { kind: SpanKind.CONSUMER, attributes: {
+        [SpanAttr.messagingSystem]: 'kafka', [SpanAttr.operation]: 'process', [SpanAttr.destination]: this.repliesTopic, [SpanAttr.commandId]: reply.commandId,
+        [SpanAttr.outcome]: reply.outcome.status === 'accepted' ? 'accepted' : reply.outcome.code,
+      } }, contextFromHeaders(headers)).end();
+    }
     clearTimeout(waiter.timer);
     this.waiters.delete(reply.commandId);
     waiter.resolve(reply.outcome);

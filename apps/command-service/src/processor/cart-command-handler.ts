@@ -4,6 +4,7 @@ import { envelope, encodeEvent, encodeJson, decodeJson, isCommandMessage, idempo
 import type { LogRecord, OutboundRecord, PartitionWriterHandler, RestoredPartition, WriterStep } from '@carts/event-log';
 import { observeRestore } from '../infrastructure/command-metrics';
 import { decideCommand } from './command-decision';
+import { CommandSpans } from './command-spans';
 import type { CartEntry, PartitionState } from './partition-state';
 import type { PartitionRestorer } from './partition-restore';
 
@@ -73,28 +74,31 @@ export class CartCommandHandler implements PartitionWriterHandler {
     const carts = new Map<string, CartEntry>();
     const remembered = new Map<string, IdempotencyRecord>();
     const out: OutboundRecord[] = [];
+    const spans = new CommandSpans();
     for (const record of records) {
       const msg = decodeJson<CommandMessage>(record.value);
       if (!isCommandMessage(msg) || msg.replyPartition < 0 || msg.replyPartition >= this.replyPartitions) {
         this.logger.warn(`skipping an unreadable command at ${record.topic}/${partition}@${record.offset}`);
         continue;
       }
+      const headers = spans.start(record, msg);
       const key = msg.idempotencyKey ? idempotencyRecordKey(msg.cartId, msg.idempotencyKey) : undefined;
       const previous = key ? remembered.get(key) ?? state.idempotency.get(key) : undefined;
       const entry = carts.get(msg.cartId) ?? state.cart(msg.cartId);
       const now = this.clock.now();
       const decision = decideCommand(msg, entry, previous, now.getTime());
+      spans.decided(decision.outcome);
       decision.events.forEach((event, i) => {
         const env = envelope(event, { eventId: this.ids.next(), cartId: msg.cartId, version: entry.version + i + 1, occurredAt: now.toISOString(), commandId: msg.commandId, correlationId: msg.correlationId });
-        out.push({ topic: this.topics.events, partition, key: msg.cartId, value: encodeEvent(env) });
+        out.push({ topic: this.topics.events, partition, key: msg.cartId, value: encodeEvent(env), headers });
       });
       carts.set(msg.cartId, decision.next);
       const reply: CommandReply = { commandId: msg.commandId, outcome: decision.outcome };
-      out.push({ topic: this.topics.replies, partition: msg.replyPartition, key: msg.cartId, value: encodeJson(reply) });
+      out.push({ topic: this.topics.replies, partition: msg.replyPartition, key: msg.cartId, value: encodeJson(reply), headers });
       if (key && msg.idempotencyKey && decision.remember) {
         const idem: IdempotencyRecord = { cartId: msg.cartId, key: msg.idempotencyKey, requestHash: msg.requestHash ?? '', outcome: decision.outcome, recordedAt: now.toISOString() };
         remembered.set(key, idem);
-        out.push({ topic: this.topics.idempotency, partition, key, value: encodeJson(idem) });
+        out.push({ topic: this.topics.idempotency, partition, key, value: encodeJson(idem), headers });
       }
     }
     return {
@@ -104,7 +108,9 @@ export class CartCommandHandler implements PartitionWriterHandler {
         // already have applied these events (or later ones of a new owner) from the log.
         for (const [cartId, entry] of carts) if (entry.version > state.cart(cartId).version) state.carts.set(cartId, entry);
         for (const [key, record] of remembered) state.idempotency.set(key, record);
+        spans.committed();
       },
+      failed: (error) => spans.failed(error),
     };
   }
 }

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CART_DETAILS, cartVersions, DATA_SOURCE, READ_MODEL_CHANNEL } from '@carts/read-model';
+import { inSpan, isTracing, SpanAttr } from '@carts/tracing';
 import { countWait, trackWaiting } from './read-your-writes-metrics';
 
 interface Waiter {
@@ -53,9 +54,20 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * The version the read model has: at least `minVersion` as soon as it arrives, else what it has
-   * after `waitMs`. Past the global or the caller's cap on waits, it answers at once.
+   * after `waitMs`. Past the global or the caller's cap on waits, it answers at once. Traced as
+   * `read-your-writes wait`, a child of the GET's span.
    */
-  async waitForVersion(cartId: string, minVersion: number, waitMs: number, caller = 'anonymous'): Promise<number> {
+  waitForVersion(cartId: string, minVersion: number, waitMs: number, caller = 'anonymous'): Promise<number> {
+    if (!isTracing()) return this.waitUntil(cartId, minVersion, waitMs, caller);
+    return inSpan('read-your-writes wait', { attributes: { [SpanAttr.cartId]: cartId, 'carts.wait.min_version': minVersion, 'carts.wait.max_ms': waitMs } }, async (span) => {
+      const version = await this.waitUntil(cartId, minVersion, waitMs, caller);
+      span.setAttribute('carts.cart.version', version);
+      span.setAttribute('carts.wait.satisfied', version >= minVersion);
+      return version;
+    });
+  }
+
+  private async waitUntil(cartId: string, minVersion: number, waitMs: number, caller: string): Promise<number> {
     const callerWaits = this.waitsByCaller.get(caller) ?? 0;
     if (this.count() >= MAX_WAITERS || callerWaits >= MAX_WAITERS_PER_CALLER) {
       countWait('capped');

@@ -1,0 +1,3 @@
+export * from './sdk';
+export * from './spans';
+export * from './record-headers';
