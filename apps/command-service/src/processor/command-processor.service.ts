@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CONSUMER_GROUPS, type TopicNames } from '@carts/contracts';
-import { PartitionWriter, type Kafka } from '@carts/event-log';
+import { PartitionWriter, partitionForKey, type Kafka } from '@carts/event-log';
 import { trackPartitions, writerMetrics } from '../infrastructure/command-metrics';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
 import { CartCommandHandler } from './cart-command-handler';
@@ -25,7 +25,8 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
       ? new StandbyTailer(kafka, { topics, partitions: config.kafka.partitions, idempotencyRetentionMs: retention, now })
       : undefined;
     const restorer = new PartitionRestorer(kafka, topics, retention, now, this.standby);
-    this.handler = new CartCommandHandler(restorer, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() });
+    const partitions = config.kafka.partitions;
+    this.handler = new CartCommandHandler(restorer, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() }, (cartId) => partitionForKey(cartId, partitions));
     this.writer = new PartitionWriter(kafka, {
       groupId: CONSUMER_GROUPS.commandProcessor(prefix),
       inputTopic: topics.commands,
