@@ -18,7 +18,7 @@ export class PoisonRecordError extends Error {
 
 export type DecodedEvent =
   | { readonly kind: 'event'; readonly event: EventEnvelope }
-  /** Written by a newer producer: skipped and counted, for forward compatibility. */
+  /** A type (or schema version) this code does not know: it takes no version, on the write side or in a projection (docs/events.md). */
   | { readonly kind: 'unknown'; readonly type: string; readonly cartId: string; readonly version: number };
 
 /** Parses, validates and upcasts one record value. Throws PoisonRecordError on a bad record. */

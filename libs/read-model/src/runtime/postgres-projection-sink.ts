@@ -5,7 +5,7 @@ import type { LogRecord, LogSnapshot, ProjectionSink, ResumeOutcome, SinkOutcome
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
 import { DeadLetterWriter, type Parked } from './dead-letter-writer';
-import { applyInCartOrder, BLOCKED_REASON, inSavepoint, projectionFailure } from './savepoints';
+import { applyInCartOrder, BLOCKED_REASON, inSavepoint, projectionFailure, unknownTypeReason } from './savepoints';
 import { resumeGeneration } from './log-binding';
 
 interface Sorted {
@@ -114,7 +114,10 @@ export class PostgresProjectionSink implements ProjectionSink {
     for (const record of records) {
       try {
         const decoded = decodeEvent(record.value);
-        if (decoded.kind === 'unknown') { unknown++; continue; }
+        if (decoded.kind === 'unknown') {
+          unknown++;
+          throw new PoisonRecordError(unknownTypeReason(decoded.type, decoded.version));
+        }
         const cartId = decoded.event.cartId;
         if (blockedCarts.has(cartId)) parked.push({ record, cartId, kind: 'blocked', reason: BLOCKED_REASON });
         else if (this.projection.handles.includes(decoded.event.type)) {
