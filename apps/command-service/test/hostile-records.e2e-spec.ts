@@ -33,7 +33,7 @@ describe('records the command service did not write', () => {
 
   const counter = async (name: string, reason: string): Promise<number> => {
     const text = await (await fetch(`${service.url}/metrics`)).text();
-    return Number(new RegExp(`^${name}\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    return Number(new RegExp(`^${name}\\{[^}]*\\breason="${reason}"[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   };
 
   it('answers invalid to a command on a partition its cart does not hash to, or with fields HTTP refuses; appends nothing; counts them', async () => {
