@@ -136,7 +136,9 @@ export class PostgresProjectionSink implements ProjectionSink {
 
   /**
    * Fast path: the whole batch at once. If the projection throws, find the failing carts with
-   * savepoints and park each failing event and that cart's later events; the rest still apply.
+   * savepoints and park each failing event and that cart's later events; the rest still apply. A
+   * failing record an operator skipped before (a forged version, met again by a rebuild) is parked
+   * as skipped and its cart goes on, as with an unreadable record in `sort`.
    */
   private async applyIsolatingFailures(tx: EntityManager, { events, origin }: Sorted): Promise<Parked[]> {
     if (events.length === 0) return [];
@@ -145,12 +147,24 @@ export class PostgresProjectionSink implements ProjectionSink {
     const byCart = new Map<string, EventEnvelope[]>();
     for (const e of events) byCart.set(e.cartId, [...(byCart.get(e.cartId) ?? []), e]);
     for (const [cartId, cartEvents] of byCart) {
-      const stopped = await applyInCartOrder(cartEvents, async (e) => {
-        const outcome = await inSavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [e]));
-        return outcome.ok ? outcome : { ok: false, reason: projectionFailure(outcome.error) };
-      });
-      if (stopped) parked.push(...cartEvents.slice(stopped.at).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId,
-        kind: j === 0 ? 'poison' as const : 'blocked' as const, reason: j === 0 ? stopped.reason : BLOCKED_REASON })));
+      let rest = cartEvents;
+      while (rest.length > 0) {
+        const stopped = await applyInCartOrder(rest, async (e) => {
+          const outcome = await inSavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [e]));
+          return outcome.ok ? outcome : { ok: false, reason: projectionFailure(outcome.error) };
+        });
+        if (!stopped) break;
+        const failed = rest[stopped.at];
+        const record = origin.get(failed) ?? null;
+        if (record && (await this.deadLetters.skippedBefore(tx, record))) {
+          parked.push({ record, event: failed, cartId, kind: 'poison', reason: stopped.reason, resolution: 'skipped' });
+          rest = rest.slice(stopped.at + 1);
+          continue;
+        }
+        parked.push(...rest.slice(stopped.at).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId,
+          kind: j === 0 ? 'poison' as const : 'blocked' as const, reason: j === 0 ? stopped.reason : BLOCKED_REASON })));
+        break;
+      }
     }
     return parked;
   }
