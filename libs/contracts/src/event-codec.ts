@@ -8,6 +8,18 @@ export function encodeEvent(event: EventEnvelope): Buffer {
   return Buffer.from(JSON.stringify(event));
 }
 
+/**
+ * A string from a record (a type, a cart id) as it may be shown in a log line or a stored reason:
+ * as is when it is a plain token, else JSON-quoted and cut to 80 characters, so a hostile record
+ * can neither forge log lines (newlines, control characters) nor flood them.
+ */
+export function printable(text: string): string {
+  return /^[\w.@:-]{1,80}$/.test(text) ? text : quoted(text);
+}
+
+/** The same, always JSON-quoted. */
+export const quoted = (text: string): string => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
 /** A record that can never be applied as it stands: parked in the dead-letter store. */
 export class PoisonRecordError extends Error {
   constructor(readonly reason: string) {

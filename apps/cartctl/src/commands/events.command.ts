@@ -1,4 +1,4 @@
-import { decodeEvent, PoisonRecordError } from '@carts/contracts';
+import { decodeEvent, PoisonRecordError, printable } from '@carts/contracts';
 import { partitionForKey, readPartitionsToEnd, type LogRecord } from '@carts/event-log';
 import { parseArgs } from '../args';
 import { UsageError, type CliContext } from '../context';
@@ -15,7 +15,7 @@ function describe(record: LogRecord, cart: { version: number }): string {
   try {
     const decoded = decodeEvent(record.value);
     if (decoded.kind === 'unknown') {
-      return `v${decoded.version}`.padEnd(5) + `offset ${record.offset}  ${at}  ${decoded.type} (unknown type: takes no version; the projections park it)`;
+      return `v${decoded.version}`.padEnd(5) + `offset ${record.offset}  ${at}  ${printable(decoded.type)} (unknown type: takes no version; the projections park it)`;
     }
     const e = decoded.event;
     const line = `v${e.version}`.padEnd(5) + `offset ${record.offset}  ${e.occurredAt}  ${e.type.padEnd(19)} ${JSON.stringify(e.data)}`;

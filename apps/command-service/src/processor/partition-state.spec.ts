@@ -35,6 +35,14 @@ describe('PartitionState restore', () => {
     expect(state.eventsRestored).toBe(2);
   });
 
+  it('shows a hostile type or cart id JSON-quoted and cut, so it cannot forge or flood log lines', () => {
+    const state = new PartitionState(DAY);
+    const type = `X\nWARN [CommandProcessor] all good${'!'.repeat(200)}`;
+    const skipped = state.restoreEvent(Buffer.from(JSON.stringify({ ...JSON.parse(record(created, 1).toString()), type })));
+    expect(skipped?.detail).toBe(`type ${JSON.stringify(`${type.slice(0, 80)}…`)} claiming version 1 of cart ${CART}, which is at 0`);
+    expect(skipped?.detail).not.toContain('\n');
+  });
+
   it('skips unreadable event records instead of failing the restore', () => {
     const state = new PartitionState(DAY);
     state.restoreEvent(Buffer.from('{oops'));

@@ -1,5 +1,5 @@
 import { evolve, initialState, type CartState } from '@carts/domain';
-import { decodeEvent, toDomainEvent, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
+import { decodeEvent, printable, toDomainEvent, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
 import { WRITER_PROGRESS_KEY, decodeWriterProgress, laterProgress, type LogRecord } from '@carts/event-log';
 
 export interface CartEntry {
@@ -83,13 +83,14 @@ export class PartitionState {
       return { reason: 'unreadable', detail: (error as Error).message };
     }
     if (decoded.kind === 'unknown') {
-      return { reason: 'unknown_type', detail: `type ${decoded.type} claiming version ${decoded.version} of cart ${decoded.cartId}, which is at ${this.cart(decoded.cartId).version}` };
+      const at = this.cart(decoded.cartId).version;
+      return { reason: 'unknown_type', detail: `type ${printable(decoded.type)} claiming version ${decoded.version} of cart ${printable(decoded.cartId)}, which is at ${at}` };
     }
     const event = decoded.event;
     const entry = this.cart(event.cartId);
     if (event.version <= entry.version) return undefined;
     if (event.version !== entry.version + 1) {
-      return { reason: 'not_next_version', detail: `${event.type} claiming version ${event.version} of cart ${event.cartId}, which is at ${entry.version}` };
+      return { reason: 'not_next_version', detail: `${event.type} claiming version ${event.version} of cart ${printable(event.cartId)}, which is at ${entry.version}` };
     }
     this.carts.set(event.cartId, { state: evolve(entry.state, toDomainEvent(event)), version: event.version });
     this.eventsRestored++;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { decodeEvent, PoisonRecordError, type EventEnvelope } from '@carts/contracts';
+import { decodeEvent, PoisonRecordError, printable, type EventEnvelope } from '@carts/contracts';
 import type { LogRecord, LogSnapshot, ProjectionSink, ResumeOutcome, SinkOutcome } from '@carts/event-log';
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
@@ -85,7 +85,7 @@ export class PostgresProjectionSink implements ProjectionSink {
     for (const p of parked.filter((x) => x.kind === 'poison' && x.resolution !== 'skipped')) {
       const at = p.record ? `${p.record.topic}/${p.record.partition}@${p.record.offset}` : `cart ${p.cartId} version ${p.event?.version}`;
       const behind = parked.filter((x) => x.kind === 'blocked' && x.cartId === p.cartId).length;
-      this.logger.warn(`${this.projection.name}@g${this.generation}: parked ${at} (cart ${p.cartId ?? '-'}): ${p.reason}; later events of this cart park behind it` +
+      this.logger.warn(`${this.projection.name}@g${this.generation}: parked ${at} (cart ${p.cartId === null ? '-' : printable(p.cartId)}): ${p.reason}; later events of this cart park behind it` +
         `${behind ? ` (${behind} in this batch)` : ''}. After a fix: cartctl dlq retry; if it can never be read: cartctl dlq skip --record ${p.record ? `${p.record.partition}@${p.record.offset}` : '<partition>@<offset>'}`);
     }
   }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { quoted } from '@carts/contracts';
 import { VersionGapError } from '../projections/version-guard';
 import { isTransientDatabaseError } from './transient-errors';
 
@@ -37,7 +38,7 @@ export const projectionFailure = (error: Error | undefined): string =>
  * that knows the type runs, or an operator skips it.
  */
 export const unknownTypeReason = (type: string, version: number): string =>
-  `unknown event type "${type}" claiming version ${version}: not written by this version of the command service; not applied`;
+  `unknown event type ${quoted(type)} claiming version ${version}: not written by this version of the command service; not applied`;
 
 /** Where a cart's records stopped applying: the first that failed (poison), and why; the later ones park behind it. */
 export interface Stopped {
