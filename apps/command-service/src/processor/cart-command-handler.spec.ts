@@ -13,6 +13,9 @@ const NOW = new Date('2026-01-01T12:00:00.000Z');
 const created: CartEvent = { type: 'CartCreated', data: { customerId: 'c-1' } };
 const addMug = (quantity = 1): CartCommand => ({ type: 'AddItem', data: { sku: 'MUG', name: 'Mug', quantity, unitPrice: 1250, currency: 'EUR' } });
 
+/** Every cart on partition `p`. */
+const home = (p: number) => ({ ready: async () => undefined, of: () => p });
+
 let offset = 0;
 const commandRecord = (command: CartCommand, extra: Partial<CommandMessage> = {}): LogRecord => {
   const msg: CommandMessage = { commandId: `cmd-${offset}`, correlationId: `corr-${offset}`, cartId: CART, command, replyPartition: 7, deadline: NOW.getTime() + 1000, ...extra };
@@ -31,7 +34,7 @@ async function handlerWith(history: CartEvent[], idempotency: IdempotencyRecord[
     },
     release: () => undefined,
   };
-  const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` }, () => P);
+  const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` }, home(P));
   await handler.restore(P, async () => undefined);
   return handler;
 }
@@ -134,7 +137,7 @@ describe('CartCommandHandler.handle', () => {
       restore: async () => ({ state, recordsRead: 1, fromStandby: true }),
       release: (_: number, released_: PartitionState) => void released.push(released_),
     };
-    const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, () => P);
+    const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, home(P));
     await handler.restore(P, async () => undefined);
     const step = handler.handle(P, [commandRecord(addMug())]);
     handler.release(P);
@@ -160,7 +163,7 @@ describe('CartCommandHandler.handle', () => {
       state.apply([at(1, event(created, 1)), at(4, Buffer.from('{not json')), at(9, event(created, 7))], TOPICS, NOW.getTime());
       expect(state.skipped.map((s) => [s.at, s.reason])).toEqual([[`${TOPICS.events}/${P}@4`, 'unreadable'], [`${TOPICS.events}/${P}@9`, 'not_next_version']]);
       const restorer = { restore: async () => ({ state, recordsRead: 3, fromStandby: true }), release: () => undefined };
-      const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, () => P);
+      const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, home(P));
       register.resetMetrics();
       await handler.restore(P, async () => undefined);
       const lines = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('skipped'));
@@ -186,7 +189,7 @@ describe('CartCommandHandler: command records the gateway could not have written
     const handler = await handlerWith([created]);
     const foreign = '0b3c7a1e-5d2f-4e6a-8b9c-0d1e2f3a4b5c';
     const restorer = { restore: async () => ({ state: new PartitionState(86_400_000), recordsRead: 0, fromStandby: false }), release: () => undefined };
-    const strict = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, (cartId) => (cartId === CART ? P : P + 1));
+    const strict = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, { ready: async () => undefined, of: (cartId) => (cartId === CART ? P : P + 1) });
     await strict.restore(P, async () => undefined);
     const step = strict.handle(P, [commandRecord({ type: 'CreateCart', data: { customerId: 'c-1' } }, { cartId: foreign, idempotencyKey: 'k', requestHash: 'h' })]);
     expect(on(step.records, TOPICS.events)).toEqual([]);

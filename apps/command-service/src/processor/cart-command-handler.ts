@@ -11,6 +11,13 @@ import type { PartitionRestorer } from './partition-restore';
 export interface Clock { now(): Date }
 export interface IdGenerator { next(): string }
 
+/** The cart-commands partition a cart id belongs to, as the gateway's producer picks it. */
+export interface CommandPartitioning {
+  /** Called before each restore: learns what `of` needs (the topic's partition count) once. */
+  ready(): Promise<void>;
+  of(cartId: string): number;
+}
+
 /**
  * The generic write path for one partition: load state → decide → append. Events, the reply and
  * the idempotency record leave in one Kafka transaction with the writer's progress (see
@@ -26,8 +33,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
     private readonly replyPartitions: number,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    /** The cart-commands partition a cart id hashes to (the gateway's partitioner). */
-    private readonly partitionOf: (cartId: string) => number,
+    private readonly partitioning: CommandPartitioning,
   ) {}
 
   get ownedPartitions(): number[] {
@@ -40,6 +46,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
     this.logger.log(`partition ${partition} restoring`);
     let restored;
     try {
+      await this.partitioning.ready();
       restored = await this.restorer.restore(partition, heartbeat);
     } catch (error) {
       const e = error as Error & { type?: string };
@@ -80,7 +87,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
    * nothing appended or remembered under its key, counted and logged (without its values).
    */
   private refuseInvalid(msg: CommandMessage, partition: number, offset: string, entry: CartEntry): Decision | null {
-    const invalid = invalidCommand(msg, partition, this.partitionOf);
+    const invalid = invalidCommand(msg, partition, (cartId) => this.partitioning.of(cartId));
     if (!invalid) return null;
     countInvalidCommand(invalid.reason);
     this.logger.warn(`refused an invalid command at ${this.topics.commands}/${partition}@${offset} (${invalid.reason}): appended nothing`);
