@@ -12,7 +12,8 @@ import { writersSettled } from './support/invariants';
  * version (events), loudly and counted. docs/operations.md, "A record the services did not write".
  */
 const PREFIX = isolatedPrefix('hostile');
-const ENV = { KAFKA_TOPIC_PREFIX: PREFIX };
+// At 'log' the restore lines show: the point to wait for before the first command.
+const ENV = { KAFKA_TOPIC_PREFIX: PREFIX, LOG_LEVEL: 'log' };
 const TOPICS = topicNames(PREFIX);
 const FORGED = 'forged-by-test';
 
@@ -20,11 +21,21 @@ describe('records the command service did not write', () => {
   let service: ServiceProcess;
   let api: CartApi;
 
-  beforeAll(async () => {
-    await provision(PREFIX);
+  /** Owns and has restored every partition: the writer answers commands from here on. */
+  const started = async (): Promise<void> => {
     service = await ServiceProcess.start('command-service', ENV);
     api = new CartApi(service.url);
     await writersSettled(PREFIX, 1);
+    const partitions = configFor(PREFIX).kafka.partitions;
+    await waitFor(() => new Set([...service.output.matchAll(/partition (\d+) restored:/g)].map((m) => m[1])).size, (n) => n === partitions,
+      { timeoutMs: 60_000, what: `every partition restored (${partitions})` }).catch((error: Error) => {
+      throw new Error(`${error.message}\n${service.output.slice(-4000)}`);
+    });
+  };
+
+  beforeAll(async () => {
+    await provision(PREFIX);
+    await started();
   });
 
   afterAll(async () => {
@@ -89,9 +100,7 @@ describe('records the command service did not write', () => {
 
     // The owner's state is in memory: the forged records matter when a partition is restored from the log.
     await service.stop();
-    service = await ServiceProcess.start('command-service', ENV);
-    api = new CartApi(service.url);
-    await writersSettled(PREFIX, 1);
+    await started();
 
     expect((await api.addItem(cartId, { ...ITEM, sku: 'after' })).body.version).toBe(3);
     expect((await api.removeItem(cartId, 'forged-high')).body).toMatchObject({ code: 'ITEM_NOT_IN_CART' });
