@@ -8,6 +8,18 @@ export function encodeEvent(event: EventEnvelope): Buffer {
   return Buffer.from(JSON.stringify(event));
 }
 
+/**
+ * A string from a record (a type, a cart id) as it may be shown in a log line or a stored reason:
+ * as is when it is a plain token, else JSON-quoted and cut to 80 characters, so a hostile record
+ * can neither forge log lines (newlines, control characters) nor flood them.
+ */
+export function printable(text: string): string {
+  return /^[\w.@:-]{1,80}$/.test(text) ? text : quoted(text);
+}
+
+/** The same, always JSON-quoted. */
+export const quoted = (text: string): string => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
 /** A record that can never be applied as it stands: parked in the dead-letter store. */
 export class PoisonRecordError extends Error {
   constructor(readonly reason: string) {
@@ -18,7 +30,7 @@ export class PoisonRecordError extends Error {
 
 export type DecodedEvent =
   | { readonly kind: 'event'; readonly event: EventEnvelope }
-  /** Written by a newer producer: skipped and counted, for forward compatibility. */
+  /** A type (or schema version) this code does not know: it takes no version, on the write side or in a projection (docs/events.md). */
   | { readonly kind: 'unknown'; readonly type: string; readonly cartId: string; readonly version: number };
 
 /** Parses, validates and upcasts one record value. Throws PoisonRecordError on a bad record. */

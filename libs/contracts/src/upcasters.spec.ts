@@ -34,7 +34,7 @@ describe('upcasters', () => {
     expect(() => upcast('ItemAdded', 0, {}, 1)).toThrow('no upcaster for ItemAdded v0 -> v1');
   });
 
-  it('treats a schema version newer than this code knows as unknown (skipped and counted), not poison', () => {
+  it('treats a schema version newer than this code knows as unknown (no version anywhere: parked by the projections), not unreadable', () => {
     expect(decodeEvent(envelopeOf('CartCreated', 3, { customerId: 'c', loyaltyTier: 'gold' }))).toEqual({
       kind: 'unknown', type: 'CartCreated@v3', cartId: '0b8e5c1a-9a0e-4f43-8f3c-6b2a8c1d2e3f', version: 1,
     });

@@ -1,4 +1,4 @@
-import { decodeEvent, PoisonRecordError } from '@carts/contracts';
+import { decodeEvent, PoisonRecordError, printable } from '@carts/contracts';
 import { partitionForKey, readPartitionsToEnd, type LogRecord } from '@carts/event-log';
 import type { OperatorContext } from './operator-context';
 
@@ -26,17 +26,31 @@ export interface CartHistory {
   readonly raw: readonly (string | null)[];
 }
 
-export function describeRecord(record: LogRecord): HistoryEntry {
+/**
+ * One record, as the write side and the projections see it: an event applies only as the cart's
+ * next version (stored + 1, a known type, a valid payload); anything else takes no version and is
+ * marked, so a record the command service did not write stands out (docs/operations.md). `cart`
+ * carries the version reached so far, record to record.
+ */
+export function describeRecord(record: LogRecord, cart: { version: number } = { version: 0 }): HistoryEntry {
   const timestamp = new Date(Number(record.timestamp)).toISOString();
   const entry = (version: number | null, type: string | null, at: string, data: unknown, note: string | null, rest: string): HistoryEntry =>
     ({ offset: record.offset, version, type, at, data, note, line: `${version === null ? '?' : `v${version}`}`.padEnd(5) + `offset ${record.offset}  ${at}  ${rest}` });
   try {
     const decoded = decodeEvent(record.value);
     if (decoded.kind === 'unknown') {
-      return entry(decoded.version, decoded.type, timestamp, null, 'unknown type: skipped by projections', `${decoded.type} (unknown type: skipped by projections)`);
+      const note = 'unknown type: takes no version; the projections park it';
+      return entry(decoded.version, printable(decoded.type), timestamp, null, note, `${printable(decoded.type)} (${note})`);
     }
     const e = decoded.event;
-    return entry(e.version, e.type, e.occurredAt, e.data, null, `${e.type.padEnd(19)} ${JSON.stringify(e.data)}`);
+    const rest = `${e.type.padEnd(19)} ${JSON.stringify(e.data)}`;
+    if (e.version === cart.version + 1) {
+      cart.version = e.version;
+      return entry(e.version, e.type, e.occurredAt, e.data, null, rest);
+    }
+    const repeats = e.version <= cart.version;
+    const note = `${repeats ? 'repeats' : 'does not continue'} v${cart.version}: takes no version${repeats ? '' : '; the projections park it'}`;
+    return entry(e.version, e.type, e.occurredAt, e.data, note, `${rest}  (${note})`);
   } catch (error) {
     if (!(error instanceof PoisonRecordError)) throw error;
     return entry(null, null, timestamp, null, `unreadable: ${error.message}`, `UNREADABLE: ${error.message}`);
@@ -54,5 +68,6 @@ export async function readCartHistory(ctx: OperatorContext, cartId: string): Pro
   await readPartitionsToEnd(ctx.kafka, [{ topic: ctx.topic, partition }], (batch) => {
     records.push(...batch.filter((r) => r.key === cartId));
   });
-  return { cartId, topic: ctx.topic, partition, entries: records.map(describeRecord), raw: records.map((r) => (r.value ? r.value.toString() : null)) };
+  const cart = { version: 0 };
+  return { cartId, topic: ctx.topic, partition, entries: records.map((r) => describeRecord(r, cart)), raw: records.map((r) => (r.value ? r.value.toString() : null)) };
 }

@@ -9,15 +9,27 @@ const meta = { eventId: 'e-1', cartId: 'cart-1', version: 2, occurredAt: '2026-0
 
 describe('a cart\'s history, one line per record (what cartctl events prints and the console shows)', () => {
   it('an event: version, offset, when, type and data', () => {
-    const entry = describeRecord(record('41', encodeEvent(envelope({ type: 'CartCreated', data: { customerId: 'c-1' } }, meta))));
+    const cart = { version: 1 };
+    const entry = describeRecord(record('41', encodeEvent(envelope({ type: 'CartCreated', data: { customerId: 'c-1' } }, meta))), cart);
+    expect(cart.version).toBe(2);
     expect(entry).toMatchObject({ version: 2, type: 'CartCreated', at: meta.occurredAt, data: { customerId: 'c-1' }, note: null });
     expect(entry.line).toBe(`v2   offset 41  2026-01-01T00:00:02.000Z  CartCreated         {"customerId":"c-1"}`);
   });
 
+  it('an event that does not continue its cart (a forged version, or a repeat) takes no version, and says so', () => {
+    const cart = { version: 0 };
+    const forged = describeRecord(record('9', encodeEvent(envelope({ type: 'CartCreated', data: { customerId: 'c-1' } }, meta))), cart);
+    expect(forged.note).toBe('does not continue v0: takes no version; the projections park it');
+    expect(forged.line).toMatch(/CartCreated .* \(does not continue v0: takes no version; the projections park it\)$/);
+    expect(cart.version).toBe(0);
+    const repeat = describeRecord(record('10', encodeEvent(envelope({ type: 'CartCreated', data: { customerId: 'c-1' } }, meta))), { version: 2 });
+    expect(repeat.note).toBe('repeats v2: takes no version');
+  });
+
   it('an unknown type and an unreadable record say so, with the record\'s own timestamp', () => {
     const unknown = describeRecord(record('7', JSON.stringify({ ...meta, type: 'CartGiftWrapped', schemaVersion: 1, data: {} })));
-    expect(unknown).toMatchObject({ version: 2, type: 'CartGiftWrapped', note: 'unknown type: skipped by projections' });
-    expect(unknown.line).toBe('v2   offset 7  2026-01-02T00:00:00.000Z  CartGiftWrapped (unknown type: skipped by projections)');
+    expect(unknown).toMatchObject({ version: 2, type: 'CartGiftWrapped', note: 'unknown type: takes no version; the projections park it' });
+    expect(unknown.line).toBe('v2   offset 7  2026-01-02T00:00:00.000Z  CartGiftWrapped (unknown type: takes no version; the projections park it)');
     const broken = describeRecord(record('8', '{not json'));
     expect(broken).toMatchObject({ version: null, type: null, note: 'unreadable: value is not valid JSON' });
     expect(broken.line).toBe('?    offset 8  2026-01-02T00:00:00.000Z  UNREADABLE: value is not valid JSON');

@@ -76,6 +76,6 @@ export async function rebuiltLine(ctx: OperatorContext, what: string, projection
   const [row]: { events: string; unknown: string }[] = await (await ctx.ds()).query(
     `SELECT coalesce(sum(events_applied), 0) AS events, coalesce(sum(unknown_skipped), 0) AS unknown FROM projection_offsets WHERE projection = $1 AND generation = $2`,
     [projection, generation]);
-  const unknown = Number(row.unknown) > 0 ? `, ${thousands(Number(row.unknown))} of unknown types skipped` : '';
+  const unknown = Number(row.unknown) > 0 ? `, ${thousands(Number(row.unknown))} of unknown types parked` : '';
   return `rebuilt ${what}: ${thousands(Number(row.events))} events applied${unknown}, from ${thousands(position.done)} log records, in ${duration((Date.now() - startedAt) / 1000)} (${thousands(recordsPerSecond)} records/s)`;
 }

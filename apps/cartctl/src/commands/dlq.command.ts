@@ -7,7 +7,7 @@ export const dlqUsage = [
   'dlq list [--projection <name>] [--all] [--json]   parked records (poison, and later events of the same cart)',
   'dlq retry [--projection <name>] [--cart <id>]     after a fix: re-apply parked records, cart by cart, in log order',
   '                                                  (exit code 1 while records stay parked)',
-  'dlq skip <id>                                     give up on a record that can never be read (its cart then moves on)',
+  'dlq skip <id>                                     give up on a record that can never be read or must never apply (forged)',
   'dlq skip --record <partition>@<offset>            the same, in every projection that parked that log record',
 ];
 

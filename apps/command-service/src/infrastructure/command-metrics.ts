@@ -26,6 +26,27 @@ export function countCommand(command: string, outcome: CommandOutcome | Unavaila
   else commandsTotal.inc({ command, outcome: OUTCOMES[outcome.kind], code: outcome.code });
 }
 
+const invalidCommands = new Counter({
+  name: 'writer_invalid_commands_total',
+  help: 'Command records the writer refused before deciding them (nothing appended), by reason: unreadable (no reply possible), wrong_partition, invalid_fields',
+  labelNames: ['reason'] as const,
+});
+
+/** A command record the gateway could not have written: a plain producer, or a bug. */
+export function countInvalidCommand(reason: 'unreadable' | 'wrong_partition' | 'invalid_fields'): void {
+  invalidCommands.inc({ reason });
+}
+
+const skippedEvents = new Counter({
+  name: 'writer_restore_skipped_events_total',
+  help: 'Event records a restore did not fold because they do not continue their cart, by reason: unreadable, unknown_type, not_next_version',
+  labelNames: ['reason'] as const,
+});
+
+export function countSkippedEvents(reasons: readonly ('unreadable' | 'unknown_type' | 'not_next_version')[]): void {
+  for (const reason of reasons) skippedEvents.inc({ reason });
+}
+
 const transactionDuration = new Histogram({
   name: 'writer_transaction_duration_seconds',
   help: 'Committed writer transactions (decide + append + commit), by partition',

@@ -1,5 +1,6 @@
 import { decodeEvent, encodeEvent, encodeJson, envelope, topicNames, type CommandMessage, type CommandReply, type IdempotencyRecord } from '@carts/contracts';
 import { Logger } from '@nestjs/common';
+import { register } from 'prom-client';
 import type { CartCommand, CartEvent } from '@carts/domain';
 import type { LogRecord, OutboundRecord } from '@carts/event-log';
 import { CartCommandHandler } from './cart-command-handler';
@@ -11,6 +12,9 @@ const CART = '6f1c2a9e-0b7d-4e3a-9c55-1d2e3f4a5b6c';
 const NOW = new Date('2026-01-01T12:00:00.000Z');
 const created: CartEvent = { type: 'CartCreated', data: { customerId: 'c-1' } };
 const addMug = (quantity = 1): CartCommand => ({ type: 'AddItem', data: { sku: 'MUG', name: 'Mug', quantity, unitPrice: 1250, currency: 'EUR' } });
+
+/** Every cart on partition `p`. */
+const home = (p: number) => ({ ready: async () => undefined, of: () => p });
 
 let offset = 0;
 const commandRecord = (command: CartCommand, extra: Partial<CommandMessage> = {}): LogRecord => {
@@ -30,11 +34,13 @@ async function handlerWith(history: CartEvent[], idempotency: IdempotencyRecord[
     },
     release: () => undefined,
   };
-  const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` });
+  const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => `evt-${++n}` }, home(P));
   await handler.restore(P, async () => undefined);
   return handler;
 }
 
+const metric = async (name: string, labels: Record<string, string>): Promise<number> =>
+  ((await register.getSingleMetric(name)?.get())?.values ?? []).filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((n, v) => n + v.value, 0);
 const on = (records: readonly OutboundRecord[], topic: string) => records.filter((r) => r.topic === topic);
 const events = (records: readonly OutboundRecord[]) => on(records, TOPICS.events).map((r) => decodeEvent(r.value)).map((d) => (d.kind === 'event' ? d.event : undefined));
 const replies = (records: readonly OutboundRecord[]) => on(records, TOPICS.replies).map((r) => JSON.parse(r.value.toString()) as CommandReply);
@@ -131,7 +137,7 @@ describe('CartCommandHandler.handle', () => {
       restore: async () => ({ state, recordsRead: 1, fromStandby: true }),
       release: (_: number, released_: PartitionState) => void released.push(released_),
     };
-    const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
+    const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, home(P));
     await handler.restore(P, async () => undefined);
     const step = handler.handle(P, [commandRecord(addMug())]);
     handler.release(P);
@@ -148,23 +154,65 @@ describe('CartCommandHandler.handle', () => {
     expect(() => handler.handle(P, [commandRecord(addMug())])).toThrow(/not owned/);
   });
 
-  it('says once, at takeover, which unreadable event records its restore skipped', async () => {
+  it('says once, at takeover, which event records its restore skipped and why, and counts them', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
       const state = new PartitionState(86_400_000);
-      const garbage = (o: number): LogRecord => ({ topic: TOPICS.events, partition: P, offset: String(o), key: CART, value: Buffer.from('{not json'), timestamp: '0' });
-      state.apply([garbage(4), garbage(9)], TOPICS, NOW.getTime());
-      expect(state.unreadable).toEqual([`${TOPICS.events}/${P}@4`, `${TOPICS.events}/${P}@9`]);
-      const restorer = { restore: async () => ({ state, recordsRead: 2, fromStandby: true }), release: () => undefined };
-      const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' });
+      const at = (o: number, value: Buffer): LogRecord => ({ topic: TOPICS.events, partition: P, offset: String(o), key: CART, value, timestamp: '0' });
+      const event = (e: CartEvent, version: number) => encodeEvent(envelope(e, { eventId: `e${version}`, cartId: CART, version, occurredAt: NOW.toISOString(), commandId: 'c', correlationId: 'c' }));
+      state.apply([at(1, event(created, 1)), at(4, Buffer.from('{not json')), at(9, event(created, 7))], TOPICS, NOW.getTime());
+      expect(state.skipped.map((s) => [s.at, s.reason])).toEqual([[`${TOPICS.events}/${P}@4`, 'unreadable'], [`${TOPICS.events}/${P}@9`, 'not_next_version']]);
+      const restorer = { restore: async () => ({ state, recordsRead: 3, fromStandby: true }), release: () => undefined };
+      const handler = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, home(P));
+      register.resetMetrics();
       await handler.restore(P, async () => undefined);
-      const lines = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('unreadable'));
-      expect(lines).toEqual([expect.stringMatching(new RegExp(`partition ${P}: skipped 2 unreadable event record\\(s\\) while restoring \\(t\\.cart-events/${P}@4, t\\.cart-events/${P}@9\\)`))]);
+      const lines = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('skipped'));
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`partition ${P}: skipped 2 event record\\(s\\) while restoring that do not continue their cart ` +
+        `\\(t\\.cart-events/${P}@4 unreadable: value is not valid JSON; t\\.cart-events/${P}@9 not_next_version: CartCreated claiming version 7 of cart ${CART}, which is at 1\\)`))]);
+      expect(await metric('writer_restore_skipped_events_total', { reason: 'not_next_version' })).toBe(1);
+      expect(await metric('writer_restore_skipped_events_total', { reason: 'unreadable' })).toBe(1);
       handler.release(P);
       await handler.restore(P, async () => undefined);
-      expect(warn.mock.calls.filter(([line]) => String(line).includes('unreadable'))).toHaveLength(1);
+      expect(warn.mock.calls.filter(([line]) => String(line).includes('skipped'))).toHaveLength(1);
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe('CartCommandHandler: command records the gateway could not have written', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['error', 'warn', 'log']));
+  beforeEach(() => register.resetMetrics());
+
+  it('answers invalid to a cart id that hashes to another partition, appends and remembers nothing, counts it', async () => {
+    const handler = await handlerWith([created]);
+    const foreign = '0b3c7a1e-5d2f-4e6a-8b9c-0d1e2f3a4b5c';
+    const restorer = { restore: async () => ({ state: new PartitionState(86_400_000), recordsRead: 0, fromStandby: false }), release: () => undefined };
+    const strict = new CartCommandHandler(restorer, TOPICS, 12, { now: () => NOW }, { next: () => 'evt' }, { ready: async () => undefined, of: (cartId) => (cartId === CART ? P : P + 1) });
+    await strict.restore(P, async () => undefined);
+    const step = strict.handle(P, [commandRecord({ type: 'CreateCart', data: { customerId: 'c-1' } }, { cartId: foreign, idempotencyKey: 'k', requestHash: 'h' })]);
+    expect(on(step.records, TOPICS.events)).toEqual([]);
+    expect(on(step.records, TOPICS.idempotency)).toEqual([]);
+    expect(replies(step.records)[0].outcome).toEqual({ status: 'rejected', cartId: foreign, kind: 'invalid', code: 'MALFORMED_COMMAND',
+      message: `Cart ${foreign} belongs to partition ${P + 1}, not ${P}`, version: 0 });
+    expect(await metric('writer_invalid_commands_total', { reason: 'wrong_partition' })).toBe(1);
+    // The same handler still serves the carts that are its own.
+    expect(events(handler.handle(P, [commandRecord(addMug())]).records).map((e) => e?.version)).toEqual([2]);
+  });
+
+  it('answers invalid to fields the HTTP layer refuses, appends nothing, and decides the next command of the batch as usual', async () => {
+    const handler = await handlerWith([created]);
+    const bad: CartCommand[] = [
+      addMug(0), addMug(1001), { ...addMug(), data: { ...addMug().data, sku: 'a mug' } } as CartCommand, { ...addMug(), data: { ...addMug().data, currency: 'XXX' } } as CartCommand,
+      { ...addMug(), data: { ...addMug().data, discount: 5 } } as unknown as CartCommand, { type: 'Checkout', data: { now: true } } as unknown as CartCommand,
+      { type: 'Explode', data: {} } as unknown as CartCommand, { type: 'ChangeItemQuantity', data: { sku: 'MUG', quantity: -1 } },
+    ];
+    const step = handler.handle(P, [...bad.map((c) => commandRecord(c, { idempotencyKey: 'k', requestHash: 'h' })), commandRecord(addMug(2))]);
+    expect(replies(step.records).map((r) => r.outcome.status === 'rejected' ? r.outcome.kind : r.outcome.status)).toEqual([...bad.map(() => 'invalid'), 'accepted']);
+    expect(replies(step.records)[0].outcome).toMatchObject({ code: 'MALFORMED_COMMAND', message: expect.stringContaining('command.data.quantity'), version: 1 });
+    expect(events(step.records).map((e) => [e?.version, e?.data])).toEqual([[2, expect.objectContaining({ quantity: 2 })]]);
+    expect(on(step.records, TOPICS.idempotency)).toEqual([]);
+    expect(await metric('writer_invalid_commands_total', { reason: 'invalid_fields' })).toBe(bad.length);
   });
 });

@@ -2,14 +2,22 @@ import { Logger } from '@nestjs/common';
 import { envelope, encodeEvent, encodeJson, decodeJson, isCommandMessage, idempotencyRecordKey,
   type CommandMessage, type CommandReply, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
 import type { LogRecord, OutboundRecord, PartitionWriterHandler, RestoredPartition, WriterStep } from '@carts/event-log';
-import { observeRestore } from '../infrastructure/command-metrics';
-import { decideCommand } from './command-decision';
+import { countInvalidCommand, countSkippedEvents, observeRestore } from '../infrastructure/command-metrics';
+import { decideCommand, type Decision } from './command-decision';
 import { CommandSpans } from './command-spans';
-import type { CartEntry, PartitionState } from './partition-state';
+import { invalidCommand } from './command-validation';
+import type { CartEntry, PartitionState, SkippedEvent } from './partition-state';
 import type { PartitionRestorer } from './partition-restore';
 
 export interface Clock { now(): Date }
 export interface IdGenerator { next(): string }
+
+/** The cart-commands partition a cart id belongs to, as the gateway's producer picks it. */
+export interface CommandPartitioning {
+  /** Called before each restore: learns what `of` needs (the topic's partition count) once. */
+  ready(): Promise<void>;
+  of(cartId: string): number;
+}
 
 /**
  * The generic write path for one partition: load state → decide → append. Events, the reply and
@@ -26,6 +34,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
     private readonly replyPartitions: number,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly partitioning: CommandPartitioning,
   ) {}
 
   get ownedPartitions(): number[] {
@@ -38,6 +47,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
     this.logger.log(`partition ${partition} restoring`);
     let restored;
     try {
+      await this.partitioning.ready();
       restored = await this.restorer.restore(partition, heartbeat);
     } catch (error) {
       const e = error as Error & { type?: string };
@@ -50,22 +60,42 @@ export class CartCommandHandler implements PartitionWriterHandler {
     // The bench and the tests parse this line: keep its head ("… N events in T ms") as it is.
     const source = fromStandby ? `from the standby + ${recordsRead} records caught up` : `${recordsRead} records read from offset 0`;
     this.logger.log(`partition ${partition} restored: ${state.carts.size} carts, ${state.eventsRestored} events in ${Date.now() - started} ms (${source})`);
-    this.reportUnreadable(partition, state.unreadable);
+    this.reportSkipped(partition, state.skipped);
     return { nextInputOffset: state.writerProgress };
   }
 
-  /** Once per record: a standby that met it reports it at takeover, and the list is emptied. */
-  private reportUnreadable(partition: number, unreadable: string[]): void {
-    if (!unreadable.length) return;
-    const shown = unreadable.slice(0, 5).join(', ');
-    this.logger.warn(`partition ${partition}: skipped ${unreadable.length} unreadable event record(s) while restoring (${shown}${unreadable.length > 5 ? ', …' : ''}); they take no version here, and the projections park them (cartctl dlq list)`);
-    unreadable.length = 0;
+  /**
+   * Once per record: a standby that met it reports it at takeover, and the list is emptied. Loud
+   * on purpose: a record the writer did not write (or a bug of it) is in the log of record.
+   */
+  private reportSkipped(partition: number, skipped: SkippedEvent[]): void {
+    if (!skipped.length) return;
+    countSkippedEvents(skipped.map((s) => s.reason));
+    const shown = skipped.slice(0, 5).map((s) => `${s.at} ${s.reason}: ${s.detail}`).join('; ');
+    this.logger.warn(`partition ${partition}: skipped ${skipped.length} event record(s) while restoring that do not continue their cart (${shown}${skipped.length > 5 ? '; …' : ''}); ` +
+      `they take no version here, and the projections park them (cartctl dlq list). See docs/operations.md, "A record the services did not write"`);
+    skipped.length = 0;
   }
 
   release(partition: number): void {
     const state = this.partitions.get(partition);
     this.partitions.delete(partition);
     if (state) this.restorer.release(partition, state);
+  }
+
+  /**
+   * A record the gateway could not have written (see command-validation.ts): answered `invalid`,
+   * nothing appended or remembered under its key, counted and logged (without its values).
+   */
+  private refuseInvalid(msg: CommandMessage, partition: number, offset: string, entry: CartEntry): Decision | null {
+    const invalid = invalidCommand(msg, partition, (cartId) => this.partitioning.of(cartId));
+    if (!invalid) return null;
+    countInvalidCommand(invalid.reason);
+    this.logger.warn(`refused an invalid command at ${this.topics.commands}/${partition}@${offset} (${invalid.reason}): appended nothing`);
+    return {
+      outcome: { status: 'rejected', cartId: msg.cartId, kind: 'invalid', code: 'MALFORMED_COMMAND', message: invalid.message, version: invalid.reason === 'wrong_partition' ? 0 : entry.version },
+      events: [], next: entry, remember: false,
+    };
   }
 
   handle(partition: number, records: readonly LogRecord[]): WriterStep {
@@ -79,6 +109,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
       const msg = decodeJson<CommandMessage>(record.value);
       if (!isCommandMessage(msg) || msg.replyPartition < 0 || msg.replyPartition >= this.replyPartitions) {
         this.logger.warn(`skipping an unreadable command at ${record.topic}/${partition}@${record.offset}`);
+        countInvalidCommand('unreadable');
         continue;
       }
       const headers = spans.start(record, msg);
@@ -86,7 +117,7 @@ export class CartCommandHandler implements PartitionWriterHandler {
       const previous = key ? remembered.get(key) ?? state.idempotency.get(key) : undefined;
       const entry = carts.get(msg.cartId) ?? state.cart(msg.cartId);
       const now = this.clock.now();
-      const decision = decideCommand(msg, entry, previous, now.getTime());
+      const decision = this.refuseInvalid(msg, partition, record.offset, entry) ?? decideCommand(msg, entry, previous, now.getTime());
       spans.decided(decision.outcome);
       decision.events.forEach((event, i) => {
         const env = envelope(event, { eventId: this.ids.next(), cartId: msg.cartId, version: entry.version + i + 1, occurredAt: now.toISOString(), commandId: msg.commandId, correlationId: msg.correlationId });

@@ -2,12 +2,30 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@carts/config';
 import { CONSUMER_GROUPS, type TopicNames } from '@carts/contracts';
-import { PartitionWriter, type Kafka } from '@carts/event-log';
+import { PartitionWriter, partitionForKey, withLogAdmin, type Kafka } from '@carts/event-log';
 import { trackPartitions, writerMetrics } from '../infrastructure/command-metrics';
 import { KAFKA, TOPICS } from '../infrastructure/tokens';
-import { CartCommandHandler } from './cart-command-handler';
+import { CartCommandHandler, type CommandPartitioning } from './cart-command-handler';
 import { PartitionRestorer } from './partition-restore';
 import { StandbyTailer } from './standby-tailer';
+
+/**
+ * The gateway's producer partitions by the topic's own partition count, which wins over
+ * CART_PARTITIONS (topic-provisioner.ts): read once, at the first restore (the broker answers
+ * then), rather than at start, which must not need the broker.
+ */
+function commandPartitioning(kafka: Kafka, topic: string): CommandPartitioning {
+  let count: number | undefined;
+  return {
+    ready: async () => {
+      count ??= await withLogAdmin(kafka, (admin) => admin.partitionCount(topic));
+    },
+    of: (cartId) => {
+      if (count === undefined) throw new Error('the partition count of cart-commands is not known before the first restore');
+      return partitionForKey(cartId, count);
+    },
+  };
+}
 
 /** Runs this instance's share of the single-writer-per-partition command processor. */
 @Injectable()
@@ -25,7 +43,7 @@ export class CommandProcessorService implements OnModuleInit, OnApplicationShutd
       ? new StandbyTailer(kafka, { topics, partitions: config.kafka.partitions, idempotencyRetentionMs: retention, now })
       : undefined;
     const restorer = new PartitionRestorer(kafka, topics, retention, now, this.standby);
-    this.handler = new CartCommandHandler(restorer, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() });
+    this.handler = new CartCommandHandler(restorer, topics, config.kafka.replyPartitions, clock, { next: () => randomUUID() }, commandPartitioning(kafka, topics.commands));
     this.writer = new PartitionWriter(kafka, {
       groupId: CONSUMER_GROUPS.commandProcessor(prefix),
       inputTopic: topics.commands,

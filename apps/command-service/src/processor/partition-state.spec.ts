@@ -20,11 +20,27 @@ describe('PartitionState restore', () => {
     expect(state.cart(CART)).toMatchObject({ version: 2, state: { status: 'open', lines: [{ sku: 'MUG', quantity: 1 }] } });
   });
 
-  it('keeps the version moving past an event type it does not know (written by a newer writer)', () => {
+  it('folds only events that continue their cart: an unknown type, a version gap or a repeated version takes no version', () => {
     const state = new PartitionState(DAY);
-    state.restoreEvent(record(created, 1));
-    state.restoreEvent(Buffer.from(JSON.stringify({ ...JSON.parse(record(created, 2).toString()), type: 'CartRenamed' })));
-    expect(state.cart(CART).version).toBe(2);
+    const unknownType = Buffer.from(JSON.stringify({ ...JSON.parse(record(created, 2).toString()), type: 'CartRenamed' }));
+    const newerSchema = Buffer.from(JSON.stringify({ ...JSON.parse(record(added, 2).toString()), schemaVersion: 9 }));
+    const skipped = [record(created, 1), unknownType, newerSchema, record(added, 9), record(created, 1), record(added, 2)].map((v) => state.restoreEvent(v));
+    expect(skipped).toEqual([undefined,
+      { reason: 'unknown_type', detail: `type CartRenamed claiming version 2 of cart ${CART}, which is at 1` },
+      { reason: 'unknown_type', detail: `type ItemAdded@v9 claiming version 2 of cart ${CART}, which is at 1` },
+      { reason: 'not_next_version', detail: `ItemAdded claiming version 9 of cart ${CART}, which is at 1` },
+      // A version already folded is a re-read (a standby tailing its owner's commits): ignored, not reported.
+      undefined, undefined]);
+    expect(state.cart(CART)).toMatchObject({ version: 2, state: { lines: [{ sku: 'MUG', quantity: 1 }] } });
+    expect(state.eventsRestored).toBe(2);
+  });
+
+  it('shows a hostile type or cart id JSON-quoted and cut, so it cannot forge or flood log lines', () => {
+    const state = new PartitionState(DAY);
+    const type = `X\nWARN [CommandProcessor] all good${'!'.repeat(200)}`;
+    const skipped = state.restoreEvent(Buffer.from(JSON.stringify({ ...JSON.parse(record(created, 1).toString()), type })));
+    expect(skipped?.detail).toBe(`type ${JSON.stringify(`${type.slice(0, 80)}…`)} claiming version 1 of cart ${CART}, which is at 0`);
+    expect(skipped?.detail).not.toContain('\n');
   });
 
   it('skips unreadable event records instead of failing the restore', () => {

@@ -1,5 +1,5 @@
 import { evolve, initialState, type CartState } from '@carts/domain';
-import { decodeEvent, toDomainEvent, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
+import { decodeEvent, printable, toDomainEvent, type IdempotencyRecord, type TopicNames } from '@carts/contracts';
 import { WRITER_PROGRESS_KEY, decodeWriterProgress, laterProgress, type LogRecord } from '@carts/event-log';
 
 export interface CartEntry {
@@ -11,6 +11,16 @@ export interface CartEntry {
 export const NEW_CART: CartEntry = { state: initialState, version: 0 };
 
 export type StateTopics = Pick<TopicNames, 'events' | 'writerProgress'>;
+
+/** Why a restore did not fold an event record (the `reason` label of writer_restore_skipped_events_total). */
+export type SkipReason = 'unreadable' | 'unknown_type' | 'not_next_version';
+
+export interface SkippedEvent {
+  /** `topic/partition@offset` */
+  readonly at: string;
+  readonly reason: SkipReason;
+  readonly detail: string;
+}
 
 /**
  * The write-side state of one partition — its carts, its idempotency records, the writer's
@@ -28,8 +38,8 @@ export class PartitionState {
   writerProgress: bigint | null = null;
   /** Next offset to apply, per topic; a missing topic means 0. */
   readonly positions = new Map<string, bigint>();
-  /** Unreadable events met since the owner last reported them (`topic/partition@offset`). */
-  readonly unreadable: string[] = [];
+  /** Event records not folded since the owner last reported them (see `restoreEvent`). */
+  readonly skipped: SkippedEvent[] = [];
 
   constructor(private readonly idempotencyRetentionMs: number) {}
 
@@ -47,7 +57,8 @@ export class PartitionState {
       const offset = BigInt(r.offset);
       if (offset < (this.positions.get(r.topic) ?? 0n)) continue;
       if (r.topic === topics.events) {
-        if (this.restoreEvent(r.value) === 'unreadable') this.unreadable.push(`${r.topic}/${r.partition}@${r.offset}`);
+        const skipped = this.restoreEvent(r.value);
+        if (skipped) this.skipped.push({ at: `${r.topic}/${r.partition}@${r.offset}`, ...skipped });
       }
       else if (r.topic === topics.writerProgress) this.restoreProgress(r.value);
       else this.restoreIdempotency(r.key, r.value, now);
@@ -56,27 +67,34 @@ export class PartitionState {
   }
 
   /**
-   * Applies a recorded event; idempotent by version, so re-reading a range is harmless.
-   * 'unreadable': poison in the log (the projections park it); it carries no usable version for us.
+   * Folds a recorded event only if it continues its cart: the next version (stored + 1), a known
+   * type, a valid payload. Anything else takes no version here, so a hostile or broken record
+   * can never move a cart's version, and the next command still gets stored + 1. Returns why a
+   * record was not folded, for the owner to report; an event at or below the cart's version is a
+   * re-read (a standby tailing its owner's own commits) and is ignored without a word.
+   * The price: an event type this writer does not know takes no version either — so a new type
+   * is rolled out readers first (docs/events.md, "Adding an event type").
    */
-  restoreEvent(value: Buffer | null): 'unreadable' | undefined {
+  restoreEvent(value: Buffer | null): Omit<SkippedEvent, 'at'> | undefined {
     let decoded;
     try {
       decoded = decodeEvent(value);
-    } catch {
-      return 'unreadable';
+    } catch (error) {
+      return { reason: 'unreadable', detail: (error as Error).message };
     }
     if (decoded.kind === 'unknown') {
-      // Written by a newer version of us: we cannot fold it, but its version is taken.
-      const entry = this.cart(decoded.cartId);
-      if (decoded.version > entry.version) this.carts.set(decoded.cartId, { state: entry.state, version: decoded.version });
-      return;
+      const at = this.cart(decoded.cartId).version;
+      return { reason: 'unknown_type', detail: `type ${printable(decoded.type)} claiming version ${decoded.version} of cart ${printable(decoded.cartId)}, which is at ${at}` };
     }
     const event = decoded.event;
     const entry = this.cart(event.cartId);
-    if (event.version !== entry.version + 1) return;
+    if (event.version <= entry.version) return undefined;
+    if (event.version !== entry.version + 1) {
+      return { reason: 'not_next_version', detail: `${event.type} claiming version ${event.version} of cart ${printable(event.cartId)}, which is at ${entry.version}` };
+    }
     this.carts.set(event.cartId, { state: evolve(entry.state, toDomainEvent(event)), version: event.version });
     this.eventsRestored++;
+    return undefined;
   }
 
   restoreProgress(value: Buffer | null): void {

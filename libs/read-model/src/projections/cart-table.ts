@@ -4,6 +4,7 @@ import type { EventEnvelope } from '@carts/contracts';
 import { partitionTable, type ProjectionDefinition } from '../projection';
 import type { CartRow } from './cart-row';
 import { cartIdsOf, foldPerCart } from './per-cart';
+import { assertContinuous } from './version-guard';
 
 type SqlType = 'uuid' | 'text' | 'int' | 'bigint' | 'jsonb' | 'timestamptz';
 
@@ -90,14 +91,16 @@ export class CartTable<R extends CartRow> {
   }
 }
 
-/** A per-cart read model: each batch folded per cart from the stored rows, the changed rows upserted. */
+/** A per-cart read model: each batch checked for continuity and folded per cart from the stored rows, the changed rows upserted. */
 export function perCartProjection<R extends CartRow>(name: string, table: CartTable<R>, evolve: (row: R | null, e: EventEnvelope) => R | null): ProjectionDefinition {
   return {
     name,
     tables: [table.name],
     handles: CART_EVENT_TYPES,
     async applyBatch(tx: EntityManager, generation: number, events: readonly EventEnvelope[]): Promise<void> {
-      const changed = foldPerCart(events, await table.load(tx, generation, cartIdsOf(events)), evolve);
+      const stored = await table.load(tx, generation, cartIdsOf(events));
+      assertContinuous(events, new Map([...stored].map(([cartId, row]) => [cartId, row.version])));
+      const changed = foldPerCart(events, stored, evolve);
       await table.upsert(tx, generation, changed.map(([, row]) => row));
     },
   };

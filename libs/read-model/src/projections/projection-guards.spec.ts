@@ -1,10 +1,12 @@
 import type { EventEnvelope } from '@carts/contracts';
+import type { EntityManager } from 'typeorm';
+import type { CartRow } from './cart-row';
 import { evolveCartDetails } from './cart-details/cart-details.fold';
 import { evolveCustomerCart } from './customer-carts/customer-carts.fold';
 import { foldPerCart } from './per-cart';
 import { foldProductBatch, type ProductCounters } from './product-activity/product-activity.fold';
 import { PROJECTIONS, projectionNamed } from './registry';
-import { isNewer } from './version-guard';
+import { assertContinuous, isNewer, VersionGapError } from './version-guard';
 
 const CART = '0b8e5c1a-9a0e-4f43-8f3c-6b2a8c1d2e3f';
 const at = (version: number) => `2026-01-01T00:00:0${version}.000Z`;
@@ -33,8 +35,11 @@ interface Model {
 
 const handled = (name: string, events: readonly EventEnvelope[]) => events.filter((e) => projectionNamed(name).handles.includes(e.type));
 
-function perCart<R>(name: string, evolve: (row: R | null, e: EventEnvelope) => R | null): Model {
-  const apply = (rows: ReadonlyMap<string, R>, batch: readonly EventEnvelope[]) => new Map([...rows, ...foldPerCart(handled(name, batch), rows, evolve)]);
+function perCart<R extends CartRow>(name: string, evolve: (row: R | null, e: EventEnvelope) => R | null): Model {
+  const apply = (rows: ReadonlyMap<string, R>, batch: readonly EventEnvelope[]) => {
+    assertContinuous(handled(name, batch), new Map([...rows].map(([cartId, row]) => [cartId, row.version])));
+    return new Map([...rows, ...foldPerCart(handled(name, batch), rows, evolve)]);
+  };
   return { name, stored: (history, batch = []) => apply(apply(new Map(), history), batch) };
 }
 
@@ -47,6 +52,7 @@ const productActivity: Model = {
     const totals: Totals = new Map();
     let applied = new Map<string, number>();
     for (const events of [history, batch]) {
+      assertContinuous(handled('product-activity', events), applied, 1);
       const { deltas, versions } = foldProductBatch(handled('product-activity', events), applied);
       for (const { sku, name: _n, nameAt: _a, nameEvent: _e, lastActivityAt: _l, revenue, ...counters } of deltas) {
         const t = totals.get(sku) ?? { timesAdded: 0, quantityAdded: 0, timesRemoved: 0, quantityRemoved: 0, quantityPurchased: 0, quantityAbandoned: 0, revenue: {} };
@@ -62,7 +68,7 @@ const productActivity: Model = {
 
 const MODELS: readonly Model[] = [perCart('cart-details', evolveCartDetails), perCart('customer-carts', evolveCustomerCart), productActivity];
 
-describe('version guards: every projection ignores a redelivery and applies a gap, the same way', () => {
+describe('version guards: every projection ignores a redelivery and refuses a gap, the same way', () => {
   it('covers every registered projection', () => {
     expect(MODELS.map((m) => m.name)).toEqual(PROJECTIONS.map((p) => p.name));
   });
@@ -90,10 +96,40 @@ describe('version guards: every projection ignores a redelivery and applies a ga
       expect(model.stored([e1, e2, e3, e4], [e2, e3, e4, e5, e6])).toEqual(model.stored([e1, e2, e3, e4, e5, e6]));
     });
 
-    it('given v1–v3 stored, when v5 arrives with v4 missing (a gap), then v5 still applies', () => {
-      const withGap = model.stored([e1, e2, e3], [e5]);
-      expect(withGap).not.toEqual(model.stored([e1, e2, e3]));
-      expect(withGap).toEqual(model.stored([e1, e2, e3, e5]));
+    it('given v1–v3 stored, when v5 arrives with v4 missing (a forged version, or a gap), then it is refused', () => {
+      expect(() => model.stored([e1, e2, e3], [e5])).toThrow(new VersionGapError(CART, 5, 3));
+      expect(() => model.stored([e1, e2, e3], [e4, e6])).toThrow(new VersionGapError(CART, 6, 4));
     });
+  });
+
+  describe.each(PROJECTIONS.map((p) => [p.name, p] as const))('%s.applyBatch', (name, projection) => {
+    /** A transaction with nothing stored yet, recording the statements it is sent. */
+    const emptyTx = () => {
+      const sent: string[] = [];
+      return { sent, tx: { query: async (sql: string) => { sent.push(sql.trim().split(/\s+/)[0]); return []; } } as unknown as EntityManager };
+    };
+
+    it('refuses a batch holding a version gap before writing anything, and writes a continuous one', async () => {
+      const refused = emptyTx();
+      await expect(projection.applyBatch(refused.tx, 1, handled(name, [e1, e2, e4]))).rejects.toThrow(new VersionGapError(CART, 4, 2));
+      expect(refused.sent).not.toContain('INSERT');
+      const written = emptyTx();
+      await projection.applyBatch(written.tx, 1, handled(name, [e1, e2, e3]));
+      expect(written.sent).toContain('INSERT');
+    });
+  });
+});
+
+describe('assertContinuous', () => {
+  it.each([
+    ['the next version', [e4], 3, null],
+    ['a redelivery, then the next version', [e2, e3, e4], 3, null],
+    ['a first event at the baseline + 1', [e2], undefined, null],
+    ['a version that skips one', [e5], 3, 'version 5 does not continue the cart\'s version 3'],
+    ['a version that skips one within the batch', [e4, e6], 3, 'version 6 does not continue the cart\'s version 4'],
+  ])('%s', (_name, events, applied, error) => {
+    const check = () => assertContinuous(events, applied === undefined ? new Map() : new Map([[CART, applied]]), 1);
+    if (error) expect(check).toThrow(error);
+    else expect(check).not.toThrow();
   });
 });

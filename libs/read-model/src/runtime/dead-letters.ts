@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent, PoisonRecordError } from '@carts/contracts';
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
-import { applyInCartOrder, inSavepoint, projectionFailure } from './savepoints';
+import { applyInCartOrder, inSavepoint, projectionFailure, unknownTypeReason } from './savepoints';
 
 export interface DeadLetterView {
   readonly id: string;
@@ -72,7 +72,8 @@ async function attempt(tx: EntityManager, projection: ProjectionDefinition, gene
     if (error instanceof PoisonRecordError) return { ok: false, reason: error.message };
     throw error;
   }
-  if (decoded.kind === 'unknown' || !projection.handles.includes(decoded.event.type)) return { ok: true, resolution: 'not-applicable' };
+  if (decoded.kind === 'unknown') return { ok: false, reason: unknownTypeReason(decoded.type, decoded.version) };
+  if (!projection.handles.includes(decoded.event.type)) return { ok: true, resolution: 'not-applicable' };
   const outcome = await inSavepoint(tx, () => projection.applyBatch(tx, generation, [decoded.event]));
   return outcome.ok ? { ok: true, resolution: 'applied' } : { ok: false, reason: projectionFailure(outcome.error) };
 }

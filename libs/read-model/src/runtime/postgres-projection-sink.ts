@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { decodeEvent, PoisonRecordError, type EventEnvelope } from '@carts/contracts';
+import { decodeEvent, PoisonRecordError, printable, type EventEnvelope } from '@carts/contracts';
 import type { LogRecord, LogSnapshot, ProjectionSink, ResumeOutcome, SinkOutcome } from '@carts/event-log';
 import type { ProjectionDefinition } from '../projection';
 import { READ_MODEL_CHANNEL } from './generations';
 import { DeadLetterWriter, type Parked } from './dead-letter-writer';
-import { applyInCartOrder, BLOCKED_REASON, inSavepoint, projectionFailure } from './savepoints';
+import { applyInCartOrder, BLOCKED_REASON, inSavepoint, projectionFailure, unknownTypeReason } from './savepoints';
 import { resumeGeneration } from './log-binding';
 
 interface Sorted {
@@ -85,7 +85,7 @@ export class PostgresProjectionSink implements ProjectionSink {
     for (const p of parked.filter((x) => x.kind === 'poison' && x.resolution !== 'skipped')) {
       const at = p.record ? `${p.record.topic}/${p.record.partition}@${p.record.offset}` : `cart ${p.cartId} version ${p.event?.version}`;
       const behind = parked.filter((x) => x.kind === 'blocked' && x.cartId === p.cartId).length;
-      this.logger.warn(`${this.projection.name}@g${this.generation}: parked ${at} (cart ${p.cartId ?? '-'}): ${p.reason}; later events of this cart park behind it` +
+      this.logger.warn(`${this.projection.name}@g${this.generation}: parked ${at} (cart ${p.cartId === null ? '-' : printable(p.cartId)}): ${p.reason}; later events of this cart park behind it` +
         `${behind ? ` (${behind} in this batch)` : ''}. After a fix: cartctl dlq retry; if it can never be read: cartctl dlq skip --record ${p.record ? `${p.record.partition}@${p.record.offset}` : '<partition>@<offset>'}`);
     }
   }
@@ -114,7 +114,10 @@ export class PostgresProjectionSink implements ProjectionSink {
     for (const record of records) {
       try {
         const decoded = decodeEvent(record.value);
-        if (decoded.kind === 'unknown') { unknown++; continue; }
+        if (decoded.kind === 'unknown') {
+          unknown++;
+          throw new PoisonRecordError(unknownTypeReason(decoded.type, decoded.version));
+        }
         const cartId = decoded.event.cartId;
         if (blockedCarts.has(cartId)) parked.push({ record, cartId, kind: 'blocked', reason: BLOCKED_REASON });
         else if (this.projection.handles.includes(decoded.event.type)) {
@@ -133,7 +136,9 @@ export class PostgresProjectionSink implements ProjectionSink {
 
   /**
    * Fast path: the whole batch at once. If the projection throws, find the failing carts with
-   * savepoints and park each failing event and that cart's later events; the rest still apply.
+   * savepoints and park each failing event and that cart's later events; the rest still apply. A
+   * failing record an operator skipped before (a forged version, met again by a rebuild) is parked
+   * as skipped and its cart goes on, as with an unreadable record in `sort`.
    */
   private async applyIsolatingFailures(tx: EntityManager, { events, origin }: Sorted): Promise<Parked[]> {
     if (events.length === 0) return [];
@@ -142,12 +147,24 @@ export class PostgresProjectionSink implements ProjectionSink {
     const byCart = new Map<string, EventEnvelope[]>();
     for (const e of events) byCart.set(e.cartId, [...(byCart.get(e.cartId) ?? []), e]);
     for (const [cartId, cartEvents] of byCart) {
-      const stopped = await applyInCartOrder(cartEvents, async (e) => {
-        const outcome = await inSavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [e]));
-        return outcome.ok ? outcome : { ok: false, reason: projectionFailure(outcome.error) };
-      });
-      if (stopped) parked.push(...cartEvents.slice(stopped.at).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId,
-        kind: j === 0 ? 'poison' as const : 'blocked' as const, reason: j === 0 ? stopped.reason : BLOCKED_REASON })));
+      let rest = cartEvents;
+      while (rest.length > 0) {
+        const stopped = await applyInCartOrder(rest, async (e) => {
+          const outcome = await inSavepoint(tx, () => this.projection.applyBatch(tx, this.generation, [e]));
+          return outcome.ok ? outcome : { ok: false, reason: projectionFailure(outcome.error) };
+        });
+        if (!stopped) break;
+        const failed = rest[stopped.at];
+        const record = origin.get(failed) ?? null;
+        if (record && (await this.deadLetters.skippedBefore(tx, record))) {
+          parked.push({ record, event: failed, cartId, kind: 'poison', reason: stopped.reason, resolution: 'skipped' });
+          rest = rest.slice(stopped.at + 1);
+          continue;
+        }
+        parked.push(...rest.slice(stopped.at).map((e, j) => ({ record: origin.get(e) ?? null, event: e, cartId,
+          kind: j === 0 ? 'poison' as const : 'blocked' as const, reason: j === 0 ? stopped.reason : BLOCKED_REASON })));
+        break;
+      }
     }
     return parked;
   }

@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { quoted } from '@carts/contracts';
+import { VersionGapError } from '../projections/version-guard';
 import { isTransientDatabaseError } from './transient-errors';
 
 export type SavepointOutcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
@@ -25,8 +27,18 @@ export async function inSavepoint(tx: EntityManager, work: () => Promise<void>):
 /** The reason stored for a record parked behind an earlier one of its cart. */
 export const BLOCKED_REASON = 'an earlier event of this cart is parked';
 
-/** The reason stored for a record the projection threw on. */
-export const projectionFailure = (error: Error | undefined): string => `projection error: ${error?.message}`;
+/** The reason stored for a record the projection threw on (a version gap is no projection bug: said as it is). */
+export const projectionFailure = (error: Error | undefined): string =>
+  (error instanceof VersionGapError ? error.message : `projection error: ${error?.message}`);
+
+/**
+ * The reason stored for a record of a type (or schema version) this projector does not know. The
+ * command service gives such a record no version (a foreign record claiming a cart's next version
+ * must not take it), so it is parked rather than skipped: `dlq retry` applies it once a projector
+ * that knows the type runs, or an operator skips it.
+ */
+export const unknownTypeReason = (type: string, version: number): string =>
+  `unknown event type ${quoted(type)} claiming version ${version}: not written by this version of the command service; not applied`;
 
 /** Where a cart's records stopped applying: the first that failed (poison), and why; the later ones park behind it. */
 export interface Stopped {
