@@ -16,4 +16,5 @@ export * from './raw-records';
 export * from './private-groups';
 export * from './cluster-probe';
 export * from './log-sink';
+export { routeKafkaLogs, type KafkaLogEntry, type KafkaLogSink } from './kafka-logging';
 export * from './service-acls';
