@@ -46,7 +46,10 @@ export interface ServiceLoggerOptions extends LoggingConfig {
  */
 export function createServiceLogger(options: ServiceLoggerOptions): ServiceLogger {
   const destination = options.destination ?? (options.format === 'pretty'
-    ? pinoPretty({ sync: true, colorize: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' })
+    ? pinoPretty({
+      sync: true, colorize: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, translateTime: 'SYS:HH:MM:ss.l',
+      messageFormat: '{if context}[{context}] {end}{msg}', ignore: 'pid,hostname,service,context', singleLine: true,
+    })
     : pino.destination({ dest: 1, sync: true }));
   return pino({
     level: NEST_TO_PINO[options.level],
