@@ -75,8 +75,9 @@ describe('createServiceLogger', () => {
 });
 
 describe('scrubSecrets', () => {
-  it('leaves a URL without a password, and ordinary text, as it is', () => {
+  it('leaves a URL without a password, and ordinary text (a sentence about bearer tokens), as it is', () => {
     expect(scrubSecrets('postgres://postgres@127.0.0.1:5432/carts and http://h:3000/x')).toBe('postgres://postgres@127.0.0.1:5432/carts and http://h:3000/x');
+    expect(scrubSecrets('every route needs a bearer token; idempotencyToken=abc')).toBe('every route needs a bearer token; idempotencyToken=abc');
   });
 });
 

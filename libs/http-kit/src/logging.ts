@@ -21,7 +21,8 @@ export const REDACTED_PATHS = [
 ];
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;
-const BEARER = /\b(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+// 16 characters at least: a token, not the next word of a sentence about bearer tokens.
+const BEARER = /\b(bearer\s+)[A-Za-z0-9._~+/=-]{16,}/gi;
 const SECRET_ASSIGNMENT = /\b((?:password|passwd|secret|token)=)[^\s&;,]+/gi;
 
 /** A URL's password, a bearer token and `password=…` in free text become `[REDACTED]`. */
