@@ -5,7 +5,7 @@ import { context, ROOT_CONTEXT, trace, type Context, type ContextManager } from 
 import type { FastifyRequest } from 'fastify';
 import { waitFor } from '../../testing/src/wait-for';
 import { createHttpApp } from './bootstrap';
-import { createServiceLogger, kafkaLogsInto, scrubSecrets } from './logging';
+import { createServiceLogger, fatalExit, kafkaLogsInto, scrubSecrets } from './logging';
 
 type Line = Record<string, unknown> & { level: string; msg: string };
 
@@ -71,6 +71,18 @@ describe('createServiceLogger', () => {
     kafkaLogsInto(createServiceLogger({ service: 'projector', level: 'log', format: 'json', destination: stream }))(
       'warn', { namespace: 'Connection', message: 'Connection error: connect ECONNREFUSED', fields: { broker: '127.0.0.1:1' } });
     expect(lines).toEqual([expect.objectContaining({ level: 'warn', service: 'projector', context: 'kafkajs', namespace: 'Connection', broker: '127.0.0.1:1', msg: 'Connection error: connect ECONNREFUSED' })]);
+  });
+});
+
+describe('fatalExit', () => {
+  it('logs an uncaught error as one fatal line, scrubbed, and exits 1 as Node would', () => {
+    const { stream, lines } = capture();
+    const exits: number[] = [];
+    fatalExit(createServiceLogger({ service: 'projector', level: 'log', format: 'json', destination: stream }), (code) => exits.push(code))(
+      new Error('lost postgres://u:uncaught-secret@db/carts'), 'unhandledRejection');
+    expect(exits).toEqual([1]);
+    expect(lines).toEqual([expect.objectContaining({ level: 'fatal', origin: 'unhandledRejection', msg: 'unhandled rejection: lost postgres://u:[REDACTED]@db/carts', err: expect.objectContaining({ type: 'Error' }) })]);
+    expect(JSON.stringify(lines)).not.toContain('uncaught-secret');
   });
 });
 

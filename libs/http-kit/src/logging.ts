@@ -110,7 +110,19 @@ export function bootLogger(service: string, env: NodeJS.ProcessEnv = process.env
   }
   const logger = createServiceLogger({ service, ...logging });
   NestLogger.overrideLogger(nestLoggerFor(logger));
+  process.on('uncaughtException', fatalExit(logger));
   return logger;
+}
+
+/**
+ * What Node does with an uncaught exception or unhandled rejection (print it, exit 1), as a
+ * `fatal` line of the service's log instead of a bare stack on stderr.
+ */
+export function fatalExit(logger: ServiceLogger, exit: (code: number) => void = (code) => process.exit(code)): (error: unknown, origin: string) => void {
+  return (error, origin) => {
+    logger.fatal({ err: error, origin }, `${origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception'}: ${error instanceof Error ? error.message : String(error)}`);
+    exit(1);
+  };
 }
 
 /** kafkajs' lines (see `routeKafkaLogs` in @carts/event-log) into the service's log, context `kafkajs`. */
