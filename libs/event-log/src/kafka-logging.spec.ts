@@ -18,6 +18,12 @@ describe('kafkaLogLevel', () => {
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Connection error: connect ECONNREFUSED 127.0.0.1:9092'))).toBe('warn');
   });
 
+  it('reports a consumer crash on a retried error, which kafkajs restarts by itself, as a warning', () => {
+    expect(kafkaLogLevel(entry(logLevel.ERROR, "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group"))).toBe('warn');
+    expect(kafkaLogLevel(entry(logLevel.ERROR, 'Restarting the consumer in 100ms'))).toBe('warn');
+    expect(kafkaLogLevel(entry(logLevel.ERROR, 'Crash: KafkaJSProtocolError: Producer attempted an operation with an old epoch'))).toBe('error');
+  });
+
   it('keeps every other error an error', () => {
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', 'Producer attempted an operation with an old epoch'))).toBe('error');
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Crash: KafkaJSNonRetriableError'))).toBe('error');

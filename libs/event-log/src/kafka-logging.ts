@@ -43,6 +43,9 @@ export function routeKafkaLogs(sink: KafkaLogSink): KafkaLogSink {
 export function kafkaLogLevel(entry: Pick<LogEntry, 'level' | 'log'>): 'error' | 'warn' | 'debug' | 'info' {
   const error = typeof entry.log.error === 'string' ? entry.log.error : '';
   if (entry.level === logLevel.ERROR && RETRIED_BY_KAFKAJS.has(error)) return 'debug';
+  // A consumer that crashed on such an error is restarted by kafkajs itself: a warning, not an alarm.
+  const crashedOn = /^Crash: \w+: (.*)$/.exec(entry.log.message)?.[1];
+  if (entry.level === logLevel.ERROR && ((crashedOn && RETRIED_BY_KAFKAJS.has(crashedOn)) || /^Restarting the consumer in \d+ms$/.test(entry.log.message))) return 'warn';
   if (entry.level <= logLevel.WARN && (CONNECTION_TROUBLE.test(error) || CONNECTION_TROUBLE.test(entry.log.message))) return 'warn';
   if (entry.level === logLevel.ERROR) return 'error';
   return entry.level === logLevel.WARN ? 'warn' : entry.level === logLevel.DEBUG ? 'debug' : 'info';
