@@ -63,6 +63,11 @@ describe('the system with Kafka SASL/SCRAM and ACLs on', () => {
 
   it('runs each service as its own principal, and the projector stays ready', async () => {
     expect(command.output).not.toMatch(/AUTHORIZATION_FAILED|Not authorized/i);
+    // Logged in with SASL/SCRAM, the services' logs are JSON lines that never carry a password.
+    for (const [service, principal] of [[command, 'command-service'], [projector, 'projector']] as const) {
+      expect(service.output).not.toContain(kafka.credentials.services[principal].password);
+      expect(service.logLines().filter((l) => l.service !== service.name)).toEqual([]);
+    }
     expect((await http('GET', `${projector.url}/health/ready`)).status).toBe(200);
     expect((await http('GET', `${command.url}/health/ready`)).status).toBe(200);
   });

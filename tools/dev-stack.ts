@@ -94,7 +94,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  const env: Record<string, string | undefined> = { ...process.env };
+  // Services log JSON in production; a developer reads them pretty (LOG_FORMAT=json npm start keeps JSON).
+  const env: Record<string, string | undefined> = { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT?.trim() || 'pretty' };
   const security: LocalSecurity = localSecurity(process.argv.slice(2), process.env);
   let credentials: LocalKafkaCredentials | undefined;
   if (!env.KAFKA_BROKERS?.trim()) {

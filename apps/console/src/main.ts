@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@carts/config';
-import { createHttpApp, listen } from '@carts/http';
+import { routeKafkaLogs } from '@carts/event-log';
+import { bootLogger, createHttpApp, kafkaLogsInto, listen } from '@carts/http';
 import { ensureDatabase } from '@carts/infra';
 import { migrateAtStartup } from '@carts/read-model';
 import { consoleModule } from './console.module';
@@ -11,16 +12,20 @@ import { servePage } from './page';
  * of the query service: it acts (rebuilds, retries, skips) with the operator's rights — the
  * read-model writer and owner roles, a Kafka reader — which the read-only query service must not hold.
  */
+// Every line of this process is JSON on stdout (LOG_FORMAT=pretty for a person): Nest's, kafkajs', ours.
+const log = bootLogger('console');
+routeKafkaLogs(kafkaLogsInto(log));
+
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit(process.env, { auth: true });
+  const config = loadConfigOrExit(process.env, { auth: true }, (message) => log.fatal(message));
   await ensureDatabase(config.database.ownerUrl ?? config.database.url);
-  await migrateAtStartup(config.database, { log: (line) => console.warn(`console: ${line}`) });
-  const app = await createHttpApp(consoleModule(config), { service: 'console', logLevel: config.logLevel, accessLog: config.http.accessLog });
+  await migrateAtStartup(config.database, { log: (line) => log.warn({ context: 'Migrations' }, line) });
+  const app = await createHttpApp(consoleModule(config), { service: 'console', logLevel: config.logLevel, accessLog: config.http.accessLog, logger: log, tracing: config.tracing });
   await servePage(app);
   await listen(app, config.http.consolePort, config.http.host, 'Console');
 }
 
 bootstrap().catch((error) => {
-  console.error(`console failed to start: ${error?.message ?? error}`);
+  log.fatal({ err: error }, `console failed to start: ${error?.message ?? error}`);
   process.exit(1);
 });

@@ -95,7 +95,22 @@ export interface AppConfig {
   readonly auth?: AuthConfig;
   readonly rateLimit: RateLimitConfig;
   readonly tracing: TracingConfig;
-  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  readonly logLevel: LoggingConfig['level'];
+  readonly logFormat: LoggingConfig['format'];
+}
+
+/** LOG_LEVEL and LOG_FORMAT: read before the rest, so that even a configuration error is a log line. */
+export interface LoggingConfig {
+  readonly level: 'error' | 'warn' | 'log' | 'debug';
+  /** `json` (one object per line, the default) or `pretty` (for a developer's terminal: `npm start`). */
+  readonly format: 'json' | 'pretty';
+}
+
+export function loadLogging(env: Env = process.env): LoggingConfig {
+  return {
+    level: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    format: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
+  };
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/carts';
@@ -135,6 +150,7 @@ function loadKafka(env: Env): KafkaConfig {
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const queryPort = int(env, 'QUERY_SERVICE_PORT', 3001, 1, 65535);
+  const logging = loadLogging(env);
   return {
     kafka: loadKafka(env),
     database: {
@@ -166,19 +182,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: loadAuth(env),
     rateLimit: loadRateLimit(env),
     tracing: loadTracing(env),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    logLevel: logging.level,
+    logFormat: logging.format,
   };
 }
 
-/** Boot helper: print one line naming the variable and exit, instead of a stack trace. */
-export function loadConfigOrExit(env: Env = process.env, needs: { readonly auth?: boolean } = {}): AppConfig {
+/**
+ * Boot helper: report one line naming the variable and exit, instead of a stack trace. A service
+ * passes its logger's `fatal` as `report` (the line is then JSON like every other); cartctl prints it.
+ */
+export function loadConfigOrExit(env: Env = process.env, needs: { readonly auth?: boolean } = {},
+  report: (message: string) => void = (message) => console.error(message)): AppConfig {
   try {
     const config = loadConfig(env);
     if (needs.auth) requireAuth(config.auth);
     return config;
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
+      report(`Configuration error: ${error.message}`);
       process.exit(78); // EX_CONFIG
     }
     throw error;
@@ -191,7 +212,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_MANAGE_TOPICS', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
   'KAFKA_REPLICATION_FACTOR', 'KAFKA_ALLOW_UNDER_REPLICATED', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_OWNER_URL', 'DATABASE_POOL_SIZE',
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'CONSOLE_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
-  'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL',
+  'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL', 'LOG_FORMAT',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',
   ...AUTH_VARIABLES, ...TRACING_VARIABLES,
 ] as const;

@@ -16,5 +16,6 @@ export * from './raw-records';
 export * from './private-groups';
 export * from './cluster-probe';
 export * from './log-sink';
+export { routeKafkaLogs, type KafkaLogEntry, type KafkaLogSink } from './kafka-logging';
 export * from './service-acls';
 export * from './replication-policy';

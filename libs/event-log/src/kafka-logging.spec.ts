@@ -1,5 +1,5 @@
 import { logLevel } from 'kafkajs';
-import { kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
+import { kafkaLogCreator, kafkaLogLevel, routeKafkaLogs, type KafkaLogEntry } from './kafka-logging';
 
 const entry = (level: logLevel, message: string, error?: string) => ({
   namespace: 'Connection',
@@ -18,6 +18,12 @@ describe('kafkaLogLevel', () => {
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Connection error: connect ECONNREFUSED 127.0.0.1:9092'))).toBe('warn');
   });
 
+  it('reports a consumer crash on a retried error, which kafkajs restarts by itself, as a warning', () => {
+    expect(kafkaLogLevel(entry(logLevel.ERROR, "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group"))).toBe('warn');
+    expect(kafkaLogLevel(entry(logLevel.ERROR, 'Restarting the consumer in 100ms'))).toBe('warn');
+    expect(kafkaLogLevel(entry(logLevel.ERROR, 'Crash: KafkaJSProtocolError: Producer attempted an operation with an old epoch'))).toBe('error');
+  });
+
   it('keeps every other error an error', () => {
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', 'Producer attempted an operation with an old epoch'))).toBe('error');
     expect(kafkaLogLevel(entry(logLevel.ERROR, 'Crash: KafkaJSNonRetriableError'))).toBe('error');
@@ -25,17 +31,28 @@ describe('kafkaLogLevel', () => {
 });
 
 describe('kafkaLogCreator', () => {
-  it('prints errors and warnings as JSON lines and drops retried errors unless debugging', () => {
-    const lines: Array<[string, string]> = [];
-    const quiet = kafkaLogCreator(false, (level, line) => lines.push([level, line]))(logLevel.ERROR);
+  it('passes errors and warnings on with their namespace and fields, and drops retried errors unless debugging', () => {
+    const lines: Array<[string, KafkaLogEntry]> = [];
+    const quiet = kafkaLogCreator(false, (level, e) => lines.push([level, e]))(logLevel.ERROR);
     quiet(entry(logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', 'The group coordinator is not available'));
-    quiet(entry(logLevel.ERROR, 'Crash: KafkaJSNonRetriableError'));
-    expect(lines).toHaveLength(1);
-    expect(lines[0][0]).toBe('error');
-    expect(JSON.parse(lines[0][1])).toMatchObject({ level: 'ERROR', logger: 'kafkajs', namespace: 'Connection', message: 'Crash: KafkaJSNonRetriableError' });
+    quiet({ ...entry(logLevel.ERROR, 'Crash: KafkaJSNonRetriableError'), log: { ...entry(logLevel.ERROR, 'Crash: KafkaJSNonRetriableError').log, broker: 'b:9092', correlationId: 7 } });
+    expect(lines).toEqual([['error', { namespace: 'Connection', message: 'Crash: KafkaJSNonRetriableError', fields: { broker: 'b:9092', kafkaCorrelationId: 7 } }]]);
 
-    const verbose = kafkaLogCreator(true, (level, line) => lines.push([level, line]))(logLevel.DEBUG);
+    const verbose = kafkaLogCreator(true, (level, e) => lines.push([level, e]))(logLevel.DEBUG);
     verbose(entry(logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', 'The group coordinator is not available'));
     expect(lines[1][0]).toBe('debug');
+    expect(lines[1][1].fields).toEqual({ error: 'The group coordinator is not available' });
+  });
+
+  it('sends the lines of clients made without a sink where routeKafkaLogs says, from then on', () => {
+    const routed: string[] = [];
+    const log = kafkaLogCreator(false)(logLevel.ERROR);
+    const previous = routeKafkaLogs((level, e) => routed.push(`${level} ${e.namespace} ${e.message}`));
+    try {
+      log(entry(logLevel.ERROR, 'Crash: KafkaJSNonRetriableError'));
+    } finally {
+      routeKafkaLogs(previous);
+    }
+    expect(routed).toEqual(['error Connection Crash: KafkaJSNonRetriableError']);
   });
 });

@@ -1,10 +1,11 @@
-import { ConsoleLogger, Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { TracingConfig } from '@carts/config';
 import { startTracing } from '@carts/tracing';
 import { traceEachRequest } from './http-tracing';
+import { correlationIdFor, createServiceLogger, nestLoggerFor, requestLogging, type ServiceLogger } from './logging';
 import { httpRequestDuration, serveMetrics, startMetrics } from './metrics';
 import { ProblemFilter } from './problem.filter';
 
@@ -19,11 +20,6 @@ export const MAX_BODY_BYTES = 16 * 1024;
  */
 export const HTTP_TIMEOUTS = { requestMs: 30_000, headersMs: 15_000, keepAliveMs: 72_000 } as const;
 
-export function logLevels(level: 'error' | 'warn' | 'log' | 'debug'): LogLevel[] {
-  const order: LogLevel[] = ['error', 'warn', 'log', 'debug'];
-  return order.slice(0, order.indexOf(level) + 1);
-}
-
 export interface HttpAppOptions {
   /** The `service` label of every metric. */
   readonly service: string;
@@ -32,13 +28,13 @@ export interface HttpAppOptions {
   readonly accessLog: boolean;
   /** OpenTelemetry traces: started here when configured (docs/observability.md, Traces). */
   readonly tracing?: TracingConfig;
+  /** The service's log (`bootLogger`); in-process tests leave it out and get a JSON one at `logLevel`. */
+  readonly logger?: ServiceLogger;
 }
 
-/** Nest's logger, with colour codes only for a person at a terminal (never in a log file). */
-export function createLogger(level: HttpAppOptions['logLevel']): ConsoleLogger {
-  const colors = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  return new ConsoleLogger({ logLevels: logLevels(level), colors });
-}
+/** The service's module, with request-scoped logging around it. */
+@Module({})
+class HttpAppRoot {}
 
 /**
  * Fastify with a 16 KiB body limit and prototype-poisoning protection; every error, including
@@ -51,17 +47,21 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true,
     requestTimeout: HTTP_TIMEOUTS.requestMs, keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
+    genReqId: correlationIdFor,
   });
   // bodyParser: false keeps Fastify's own JSON parser (with the poisoning checks above) and
   // skips the form-urlencoded parser Nest would add: a form body is then a 415 like any non-JSON.
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: createLogger(options.logLevel), bufferLogs: false, bodyParser: false });
+  const logger = options.logger ?? createServiceLogger({ service: options.service, level: options.logLevel, format: 'json' });
+  const root: DynamicModule = { module: HttpAppRoot, imports: [module as Type, requestLogging(logger)] };
+  // Nest's own lines (start-up, routes, exceptions) go through the same pino logger from the first.
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: nestLoggerFor(logger), bodyParser: false });
   app.useGlobalFilters(new ProblemFilter());
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: anything else (text/plain included, which Fastify parses by default) is a 415.
   fastify.removeContentTypeParser(['text/plain']);
   startMetrics(options.service);
   serveMetrics(fastify);
-  observeEachRequest(fastify, options.accessLog);
+  observeEachRequest(fastify, options.accessLog, logger);
   traceEachRequest(fastify);
   // Node's own limit on the time to receive the request headers (a slowloris holds it otherwise).
   fastify.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
@@ -74,16 +74,16 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
  * the access log on, logged; probes (`/health/*`, polled every few seconds) only at debug level,
  * so they cannot drown requests.
  */
-function observeEachRequest(fastify: FastifyInstance, accessLog: boolean): void {
-  const logger = new Logger('HTTP');
+function observeEachRequest(fastify: FastifyInstance, accessLog: boolean, logger: ServiceLogger): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(no route)';
     httpRequestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (!accessLog) return done();
-    const correlationId = reply.getHeader('x-correlation-id');
-    const line = `${request.method} ${route} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms${correlationId ? ` correlationId=${String(correlationId)}` : ''}`;
-    if (route.startsWith('/health/')) logger.debug(line);
-    else logger.log(line);
+    // Fastify's request id is the correlation id (correlationIdFor).
+    const fields = { context: 'HTTP', correlationId: request.id, method: request.method, route, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = `${request.method} ${route} ${reply.statusCode} ${fields.durationMs}ms`;
+    if (route.startsWith('/health/')) logger.debug(fields, line);
+    else logger.info(fields, line);
     done();
   });
 }

@@ -7,3 +7,4 @@ export * from './metrics';
 export * from './problem-docs';
 export * from './auth';
 export * from './rate-limit';
+export * from './logging';

@@ -51,7 +51,7 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const problem = toProblem(error);
-    if (problem.status >= 500 && problem.status !== 503) this.logger.error((error as Error)?.stack ?? String(error));
+    if (problem.status >= 500 && problem.status !== 503) this.logger.error(error instanceof Error ? error : String(error));
     sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), problem);
   }
 }

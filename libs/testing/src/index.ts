@@ -1,6 +1,7 @@
 export * from './test-infra';
 export * from './wait-for';
 export * from './service-process';
+export * from './log-lines';
 export * from './http';
 export * from './cart-session-generator';
 export * from './isolated-env';

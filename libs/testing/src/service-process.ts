@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
+import { logLines, type LogLine } from './log-lines';
 import { waitFor } from './wait-for';
 import { repoRoot } from '../../infra/src/repo-root';
 import { terminate } from '../../infra/src/processes';
@@ -21,15 +22,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How much of a service's output `ServiceProcess.output` keeps (the last characters). JSON log
+ * lines are about twice as long as the plain ones were: 100 KB keeps a normal start whole.
+ */
+export const OUTPUT_KEPT = 100_000;
+
 /** A service started from the built code (dist/), as operators run it: a real OS process. */
 export class ServiceProcess {
   private exited: Promise<number | null>;
   output = '';
+  /** True once `output` lost its beginning (more than OUTPUT_KEPT characters were written). */
+  truncated = false;
 
   private constructor(readonly name: ServiceName, readonly url: string, readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    child.stdout?.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
-    child.stderr?.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
+    const keep = (d: Buffer): void => {
+      const all = this.output + d.toString();
+      this.truncated ||= all.length > OUTPUT_KEPT;
+      this.output = all.slice(-OUTPUT_KEPT);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
   }
 
   static async start(name: ServiceName, env: Record<string, string> = {}, { waitReady = true } = {}): Promise<ServiceProcess> {
@@ -61,6 +75,11 @@ export class ServiceProcess {
     if (!failure) return results.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
     await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
     throw failure.reason;
+  }
+
+  /** The kept output's log lines, parsed (see `logLines`); a first line cut by truncation is left out. */
+  logLines(): LogLine[] {
+    return logLines(this.truncated ? this.output.slice(this.output.indexOf('\n') + 1) : this.output);
   }
 
   get pid(): number {

@@ -32,7 +32,8 @@ export const CommandHeaders = createParamDecorator((_data: unknown, context: Exe
     route: `${request.method} ${request.routeOptions.url}`,
     ifMatch: first(request.headers['if-match']),
     idempotencyKey: first(request.headers['idempotency-key']),
-    correlationId: first(request.headers['x-correlation-id']),
+    // Absent: the id the request's log lines carry (requestLogging), so log, events and response agree.
+    correlationId: first(request.headers['x-correlation-id']) ?? request.id,
   };
 });
 

@@ -2,7 +2,7 @@ import type { ServiceProcess } from '@carts/testing';
 
 /**
  * Every line of a service's output matching `pattern`, from now on. ServiceProcess.output keeps
- * only the last 20,000 characters: a line a test counts must not scroll out of it under load.
+ * only the last OUTPUT_KEPT characters: a line a test counts must not scroll out of it under load.
  */
 export function collectLines(service: ServiceProcess, pattern: RegExp): string[] {
   const found: string[] = [];
