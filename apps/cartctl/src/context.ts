@@ -33,7 +33,7 @@ export class CliContext {
   }
 
   async ds(): Promise<DataSource> {
-    this.dataSource ??= await createDataSource(this.config.database.url, 2, 'cartctl').initialize();
+    this.dataSource ??= await createDataSource(this.config.database.url, 2, 'cartctl', { connectTimeoutMs: this.config.database.connectTimeoutMs }).initialize();
     return this.dataSource;
   }
 
@@ -44,7 +44,7 @@ export class CliContext {
    */
   async ownerDs(): Promise<DataSource> {
     if (!this.config.database.ownerUrl) return this.ds();
-    this.ownerDataSource ??= await createDataSource(this.config.database.ownerUrl, 1, 'cartctl-owner').initialize();
+    this.ownerDataSource ??= await createDataSource(this.config.database.ownerUrl, 1, 'cartctl-owner', { connectTimeoutMs: this.config.database.connectTimeoutMs }).initialize();
     return this.ownerDataSource;
   }
 
