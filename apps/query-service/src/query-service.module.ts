@@ -28,7 +28,7 @@ export function queryServiceModule(config: AppConfig) {
         inject: [DATA_SOURCE, VersionWatcher],
         useFactory: (ds: DataSource, watcher: VersionWatcher) => [
           databaseHealthCheck(ds),
-          { name: 'read-model-notifications', check: async () => watcher.listening },
+          { name: 'read-model-notifications', check: async () => watcher.listening || { reasons: ['LISTEN connection lost (read-your-writes waits run to their waitMs); reconnecting'] } },
         ],
       },
     ],
