@@ -45,11 +45,17 @@ export function createDataSource(url: string, poolSize = 10, applicationName = '
   });
 }
 
-/** The pg Pool / Client options for `timeouts`; TCP keepalive too, so a connection to a vanished host is noticed. */
+/**
+ * The pg Pool / Client options for `timeouts`. TCP keepalive from 10 s of silence, so a connection
+ * to a host that vanished without closing it (a failover, a cut network) is found dead in about a
+ * minute rather than the OS default of two hours. Not pg's client-side `query_timeout`: it answers
+ * the caller but leaves the statement running on the connection, which goes back to the pool busy.
+ */
 export function poolTimeoutOptions(timeouts: PoolTimeouts): Record<string, number | boolean> {
   return {
     connectionTimeoutMillis: timeouts.connectTimeoutMs,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     ...(timeouts.statementTimeoutMs ? { statement_timeout: timeouts.statementTimeoutMs } : {}),
     ...(timeouts.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs } : {}),
   };

@@ -98,7 +98,7 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
 
   private async connect(): Promise<void> {
     const { url, connectTimeoutMs } = this.config.database;
-    const client = new Client({ connectionString: url, application_name: 'carts-query-listen', connectionTimeoutMillis: connectTimeoutMs, keepAlive: true });
+    const client = new Client({ connectionString: url, application_name: 'carts-query-listen', connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('notification', (message) => {
       if (message.payload === CART_DETAILS) this.recheck();
     });
