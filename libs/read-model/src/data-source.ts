@@ -46,10 +46,11 @@ export function createDataSource(url: string, poolSize = 10, applicationName = '
 }
 
 /**
- * The pg Pool / Client options for `timeouts`. TCP keepalive from 10 s of silence, so a connection
- * to a host that vanished without closing it (a failover, a cut network) is found dead in about a
- * minute rather than the OS default of two hours. Not pg's client-side `query_timeout`: it answers
- * the caller but leaves the statement running on the connection, which goes back to the pool busy.
+ * The pg Pool / Client options for `timeouts`. TCP keepalive probes from 10 s of silence, so a
+ * connection to a host that vanished without closing it (a failover, a cut network) is found dead
+ * after the OS's probes (Linux: 9 × 75 s, tunable with net.ipv4.tcp_keepalive_*) rather than after
+ * the default two hours of silence first. Not pg's client-side `query_timeout`: it answers the
+ * caller but leaves the statement running on the connection, which goes back to the pool busy.
  */
 export function poolTimeoutOptions(timeouts: PoolTimeouts): Record<string, number | boolean> {
   return {
