@@ -71,6 +71,16 @@ describe('PostgreSQL stopped for 60 s under a command load', () => {
     let stopLoad!: () => void;
     const loadStopped = new Promise<void>((resolve) => (stopLoad = resolve));
     const load = runLoad({ carts, total: Number.MAX_SAFE_INTEGER, concurrency: 2, urls: () => [command.url], until: loadStopped, maxMs: 240_000 });
+    // A failed expectation during the outage must not leave the load running.
+    try {
+      await outageUnderLoad(carts, load, stopLoad);
+    } finally {
+      stopLoad();
+      await load;
+    }
+  }, 300_000);
+
+  async function outageUnderLoad(carts: string[], load: Promise<Sent[]>, stopLoad: () => void): Promise<void> {
     // The read side is live before the fault: the load's first commands reach the read model.
     await waitFor(async () => http<{ version?: number }>('GET', `${query.url}/carts/${carts[0]}`, undefined, await operator()),
       (r) => r.status === 200 && (r.body.version ?? 0) >= 2, { timeoutMs: 30_000, intervalMs: 200, what: 'the load reaching the read model before the outage' });
@@ -159,5 +169,5 @@ describe('PostgreSQL stopped for 60 s under a command load', () => {
       expect(Object.values(fromScratch).every((rows) => rows.length > 0)).toBe(true);
       expect(afterOutage).toEqual(fromScratch);
     }
-  }, 300_000);
+  }
 });
