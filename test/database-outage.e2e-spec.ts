@@ -113,6 +113,10 @@ describe('PostgreSQL stopped for 60 s under a command load', () => {
     const sent: Sent[] = await load;
     await stack!.caughtUp(120_000);
     report(`lag 0 ${Date.now() - up} ms after the restart; ${sent.length} commands sent, ${probes.length} probes during the outage`);
+    for (const service of [projector, query]) {
+      const lines = service.output.split('\n').filter((l) => /database|reconcile|LISTEN/i.test(l));
+      report(`${service.name} logged ${lines.length} line(s) about it:\n${lines.slice(0, 8).join('\n')}`);
+    }
 
     // While it was down: every read answered 503 problem+json with Retry-After, quickly.
     expect(probes.length).toBeGreaterThanOrEqual(10);
