@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,12 +46,23 @@ describe('PostgreSQL stopped for 60 s under a command load', () => {
     port = await findFreePorts(25432);
     pg = await startPostgres();
     stack = await isolatedEnv('dbfault', { PROJECTOR_SESSION_TIMEOUT_MS: '3000' }, { server: parseDatabaseUrl(pg.url).on('carts_test') });
-    [command, projector, query] = await ServiceProcess.all([
-      ServiceProcess.start('command-service', stack.env), ServiceProcess.start('projector', stack.env), ServiceProcess.start('query-service', stack.env)]);
-  }, 180_000);
+    // One after the other, each kept for afterAll before it is ready: on a busy 2-core box three
+    // services starting at once can take longer than a readiness wait.
+    projector = await started('projector');
+    query = await started('query-service');
+    command = await started('command-service');
+  }, 420_000);
+
+  const services: ServiceProcess[] = [];
+  async function started(name: 'projector' | 'query-service' | 'command-service'): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start(name, stack!.env, { waitReady: false });
+    services.push(service);
+    await service.ready(120_000);
+    return service;
+  }
 
   afterAll(async () => {
-    await Promise.all([command, projector, query].map((s) => s?.stop()));
+    await Promise.all(services.map((s) => s.stop()));
     await stack?.dispose();
     await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -67,7 +79,12 @@ describe('PostgreSQL stopped for 60 s under a command load', () => {
   it('503 + Retry-After within 3 s and not-ready while it is down; no crash; afterwards lag 0 and every read model equals a clean rebuild', async () => {
     const api = new CartApi(command.url);
     const carts: string[] = [];
-    for (let i = 0; i < CARTS; i++) carts.push(await api.newCart());
+    // The writers may still be taking their partitions (a 503 then): retry under the same key, which reaches the same cart.
+    for (let i = 0; i < CARTS; i++) {
+      const key = { 'idempotency-key': randomUUID() };
+      const created = await waitFor(() => api.createCart('c-1', key), (r) => r.status === 201 || r.status === 200, { timeoutMs: 60_000, intervalMs: 500, what: 'a cart created' });
+      carts.push(created.body.cartId);
+    }
     let stopLoad!: () => void;
     const loadStopped = new Promise<void>((resolve) => (stopLoad = resolve));
     const load = runLoad({ carts, total: Number.MAX_SAFE_INTEGER, concurrency: 2, urls: () => [command.url], until: loadStopped, maxMs: 240_000 });
@@ -78,7 +95,7 @@ describe('PostgreSQL stopped for 60 s under a command load', () => {
       stopLoad();
       await load;
     }
-  }, 300_000);
+  }, 420_000);
 
   async function outageUnderLoad(carts: string[], load: Promise<Sent[]>, stopLoad: () => void): Promise<void> {
     // The read side is live before the fault: the load's first commands reach the read model.
@@ -170,7 +187,8 @@ describe('PostgreSQL stopped for 60 s under a command load', () => {
       const clean = await activeGenerationOf(stack!.ds, projection.name);
       expect(clean).toBe(survived + 1);
       const fromScratch = await snapshotGeneration(stack!.ds, projection, clean);
-      expect(Object.values(fromScratch).every((rows) => rows.length > 0)).toBe(true);
+      // Not two empty sets (the load has no checkouts, so a revenue table may stay empty).
+      expect(Object.values(fromScratch).some((rows) => rows.length > 0)).toBe(true);
       expect(afterOutage).toEqual(fromScratch);
     }
   }

@@ -37,6 +37,11 @@ describe('database errors', () => {
     }
   });
 
+  it('a transaction whose connection was lost mid-batch is transient (TypeORM: query runner already released)', () => {
+    const released = Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' });
+    expect(isTransientDatabaseError(released)).toBe(true);
+  });
+
   it('names the SQLSTATE when the message does not', () => {
     expect(databaseUnavailableReason(pgError('57P03', 'the database system is shutting down'))).toBe('database unavailable: the database system is shutting down (57P03)');
   });

@@ -46,6 +46,9 @@ export const isDatabaseUnavailable = (error: unknown): boolean => databaseUnavai
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (isDatabaseUnavailable(error)) return true;
+  // TypeORM's word for the next statement of a transaction whose connection was just lost
+  // (a server shutting down terminates it mid-batch): seen in the database-outage e2e spec.
+  if ((error as Error | null)?.name === 'QueryRunnerProviderAlreadyReleasedError') return true;
   const code = codeOf(error as ErrorLike);
   return code !== undefined && (code === '55P03' || ['40', '57'].includes(code.slice(0, 2)));
 }
