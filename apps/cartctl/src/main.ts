@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { loadConfigOrExit } from '@carts/config';
+import { databaseUnavailableReason } from '@carts/read-model';
 import { CliContext, CommandFailed, UsageError, type Output } from './context';
 import { consoleLink, consoleUsage } from './commands/console.command';
 import { dlq, dlqUsage } from './commands/dlq.command';
@@ -52,7 +53,10 @@ async function main(argv: string[]): Promise<number> {
       output.note(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    output.note(`cartctl ${name}: ${error instanceof CommandFailed ? '' : 'failed: '}${(error as Error)?.message ?? error}`);
+    const unavailable = databaseUnavailableReason(error);
+    // An outage, not a bug: say what cannot be read and that it passes, without the driver's wording alone.
+    if (unavailable) output.note(`cartctl ${name}: PostgreSQL cannot be reached (${unavailable}): read models, projection health and dead letters are unreadable until it is back; services report it on /health/ready`);
+    else output.note(`cartctl ${name}: ${error instanceof CommandFailed ? '' : 'failed: '}${(error as Error)?.message ?? error}`);
     return 1;
   } finally {
     await ctx.close();

@@ -17,7 +17,8 @@ export function restartDelay(backoff: Backoff, consecutiveCrashes: number): numb
 }
 
 export interface RunnerHealth {
-  readonly state: HealthState | 'starting';
+  /** `waiting`: the database is unavailable; in memory only (readiness), since it cannot be written where it is down. */
+  readonly state: HealthState | 'starting' | 'waiting';
   readonly reason: string | null;
   readonly restarts: number;
 }
@@ -27,7 +28,9 @@ export interface RunnerHealth {
  * A consumer that kafkajs gives up on (a CRASH without restart, e.g. a non-retriable error) is
  * never left dead behind a green readiness: it is reported `failed` with the error and restarted
  * with exponential backoff. A generation whose stored offsets do not belong to the log is reported
- * `diverged` and stays paused: only an operator can decide to rebuild.
+ * `diverged` and stays paused: only an operator can decide to rebuild. While the database is
+ * unavailable the consumer keeps its partitions and retries the same batch (ProjectionConsumer's
+ * backoff): the runner reports `waiting` and goes back to `running` when a write succeeds.
  */
 export class ProjectionRunner {
   private readonly logger = new Logger(ProjectionRunner.name);
@@ -77,6 +80,15 @@ export class ProjectionRunner {
 
   consuming(): void {
     if (this.current.state !== 'running') this.set('running', null);
+  }
+
+  waiting(reason: string): void {
+    if (this.current.state === 'diverged' || this.current.state === 'failed') return;
+    this.current = { ...this.current, state: 'waiting', reason: `waiting for the database (${reason}); nothing is skipped, it resumes by itself` };
+  }
+
+  resumed(): void {
+    if (this.current.state === 'waiting') this.set('running', null);
   }
 
   diverged(reason: string): void {

@@ -45,6 +45,7 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
   private timer?: NodeJS.Timeout;
   private reconciling = Promise.resolve();
   private started = false;
+  private reconcileFailingSince = 0;
 
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(PROJECTOR_COMPOSITION) private readonly composition: ProjectorComposition = {}) {
@@ -87,9 +88,20 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
     for (const projection of this.projections) await ensureActiveGeneration(this.ds, projection);
     await this.reconcile();
     this.timer = setInterval(() => {
-      this.reconciling = this.reconciling.then(() => this.reconcile()).catch((e) => this.logger.error(`reconcile failed: ${e}`));
+      this.reconciling = this.reconciling.then(() => this.reconcile()).then(() => this.reconciled(null), (e) => this.reconciled(e));
     }, RECONCILE_INTERVAL_MS);
     this.started = true;
+  }
+
+  /** One line when reconciling starts failing (e.g. the database is down) and one when it works again, not one a second. */
+  private reconciled(error: unknown): void {
+    if (error && this.reconcileFailingSince === 0) {
+      this.reconcileFailingSince = Date.now();
+      this.logger.error(`reconcile failed: ${(error as Error)?.message ?? error}; retrying every second (logged again when it works)`);
+    } else if (!error && this.reconcileFailingSince !== 0) {
+      this.logger.log(`reconcile works again after ${Math.round((Date.now() - this.reconcileFailingSince) / 1000)} s`);
+      this.reconcileFailingSince = 0;
+    }
   }
 
   private key(g: LiveGeneration): string {
@@ -135,6 +147,8 @@ export class ProjectionSupervisor implements CustomTransportStrategy {
       consuming: () => runner.consuming(),
       diverged: (reason) => runner.diverged(reason),
       crashed: (error, restarting) => runner.crashed(error, restarting),
+      waiting: (reason) => runner.waiting(reason),
+      resumed: () => runner.resumed(),
     });
   }
 }

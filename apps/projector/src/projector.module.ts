@@ -7,7 +7,7 @@ import { PROJECTOR_COMPOSITION, ProjectionSupervisor, type ProjectorComposition 
 
 export function projectorModule(config: AppConfig, composition: ProjectorComposition = {}) {
   @Module({
-    imports: [ConfigModule.forRoot(config), ReadModelDatabaseModule.forRoot('carts-projector')],
+    imports: [ConfigModule.forRoot(config), ReadModelDatabaseModule.forRoot('carts-projector', (db) => db.projectorStatementTimeoutMs)],
     controllers: [HealthController],
     providers: [
       { provide: PROJECTOR_COMPOSITION, useValue: composition },

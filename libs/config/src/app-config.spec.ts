@@ -45,6 +45,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAFKA_ALLOW_UNDER_REPLICATED: 'sure' })).toThrow(/KAFKA_ALLOW_UNDER_REPLICATED: expected true or false/);
   });
 
+  it('bounds how long the database may keep a request or a batch waiting, with sane defaults', () => {
+    expect(loadConfig({}).database).toMatchObject({ connectTimeoutMs: 2000, queryStatementTimeoutMs: 2500, projectorStatementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 });
+    const env = { DATABASE_CONNECT_TIMEOUT_MS: '500', QUERY_STATEMENT_TIMEOUT_MS: '1000', PROJECTOR_STATEMENT_TIMEOUT_MS: '5000', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '10000' };
+    expect(loadConfig(env).database).toMatchObject({ connectTimeoutMs: 500, queryStatementTimeoutMs: 1000, projectorStatementTimeoutMs: 5000, idleInTransactionTimeoutMs: 10_000 });
+    // 0 would mean "no timeout" to PostgreSQL: not a value to reach by accident.
+    expect(() => loadConfig({ QUERY_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/QUERY_STATEMENT_TIMEOUT_MS: expected an integer from 100/);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS: expected an integer from 100/);
+  });
+
   it('takes one database role per service, the owner only where migrations run, with no default for it', () => {
     expect(loadConfig({}).database.ownerUrl).toBeUndefined();
     const config = loadConfig({ DATABASE_URL: 'postgres://carts_reader:r@db:5432/carts', DATABASE_OWNER_URL: 'postgres://carts_owner:o@db:5432/carts' });

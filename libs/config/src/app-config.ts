@@ -49,6 +49,14 @@ export interface DatabaseConfig {
   /** True when DATABASE_URL was not set: the launcher may fall back to an embedded server. */
   readonly defaulted: boolean;
   readonly poolSize: number;
+  /** How long a pool waits for a new connection before it gives up (a stopped or unreachable server). */
+  readonly connectTimeoutMs: number;
+  /** Server-side `statement_timeout` of the query service's pool: a read never holds a request longer. */
+  readonly queryStatementTimeoutMs: number;
+  /** Server-side `statement_timeout` of the projector's pool: batches of thousands of rows, lock waits included. */
+  readonly projectorStatementTimeoutMs: number;
+  /** Server-side `idle_in_transaction_session_timeout`: a transaction left open by a stuck client releases its locks. */
+  readonly idleInTransactionTimeoutMs: number;
 }
 
 export interface HttpConfig {
@@ -158,6 +166,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       defaulted: optionalStr(env, 'DATABASE_URL') === undefined,
       ownerUrl: optionalStr(env, 'DATABASE_OWNER_URL') === undefined ? undefined : postgresUrl(env, 'DATABASE_OWNER_URL', ''),
       poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+      connectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 2000, 100, 60_000),
+      queryStatementTimeoutMs: int(env, 'QUERY_STATEMENT_TIMEOUT_MS', 2500, 100, 600_000),
+      projectorStatementTimeoutMs: int(env, 'PROJECTOR_STATEMENT_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+      idleInTransactionTimeoutMs: int(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1000, 3_600_000),
     },
     http: {
       host: str(env, 'HTTP_HOST', '127.0.0.1'),
@@ -211,6 +223,7 @@ export const CONFIG_VARIABLES = [
   'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE', 'KAFKA_TOPIC_PREFIX',
   'KAFKA_MANAGE_TOPICS', 'CART_PARTITIONS', 'CART_REPLY_PARTITIONS',
   'KAFKA_REPLICATION_FACTOR', 'KAFKA_ALLOW_UNDER_REPLICATED', 'IDEMPOTENCY_RETENTION_MS', 'DATABASE_URL', 'DATABASE_OWNER_URL', 'DATABASE_POOL_SIZE',
+  'DATABASE_CONNECT_TIMEOUT_MS', 'QUERY_STATEMENT_TIMEOUT_MS', 'PROJECTOR_STATEMENT_TIMEOUT_MS', 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
   'HTTP_HOST', 'COMMAND_SERVICE_PORT', 'QUERY_SERVICE_PORT', 'QUERY_SERVICE_PUBLIC_URL', 'PROJECTOR_PORT', 'CONSOLE_PORT', 'HTTP_ACCESS_LOG', 'COMMAND_TIMEOUT_MS',
   'COMMAND_MAX_BATCH', 'COMMAND_SESSION_TIMEOUT_MS', 'COMMAND_STANDBY_REPLICAS', 'LOG_LEVEL', 'LOG_FORMAT',
   'PROJECTOR_SESSION_TIMEOUT_MS', 'PROJECTOR_MAX_BATCH', 'PROJECTOR_PARTITION_CONCURRENCY',

@@ -27,6 +27,13 @@ export interface ProjectionSink {
    * the range then held only transaction markers or aborted records.
    */
   apply(topic: string, partition: number, records: readonly LogRecord[], from: bigint, next: bigint): Promise<SinkOutcome>;
+  /**
+   * Why an error thrown by `resume` or `apply` will pass by itself (the database is down, a
+   * statement timed out), or null. The consumer then waits, stays in its group, and applies the
+   * same records again, instead of handing the error to kafkajs (which would retry, crash and
+   * rejoin the group in a loop for as long as the outage lasts).
+   */
+  transientReason?(error: unknown): string | null;
 }
 
 export interface ProjectionConsumerOptions {
@@ -48,7 +55,18 @@ export interface ProjectionConsumerListener {
   diverged?(reason: string): void;
   /** The consumer crashed; `restarting` says whether kafkajs restarts it itself (else it has stopped). */
   crashed?(error: Error, restarting: boolean): void;
+  /** The sink's store is unavailable (`transientReason`): nothing is applied, the same records are retried with backoff. */
+  waiting?(reason: string): void;
+  /** The sink accepts writes again after `waiting`. */
+  resumed?(): void;
 }
+
+/** Retries while the sink's store is unavailable: 250 ms doubling to 5 s, so a recovery is noticed within 5 s. */
+const WAIT_INITIAL_MS = 250;
+const WAIT_MAX_MS = 5000;
+const WAIT_STEP_MS = 500;
+
+type BatchControl = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale' | 'pause'>;
 
 /**
  * Feeds a projection. The database, not Kafka, holds the authoritative position: on every
@@ -65,6 +83,12 @@ export class ProjectionConsumer {
   private readonly reseeks = new Map<number, bigint>();
   private assigned: number[] = [];
   private diverged = false;
+  private stopped = false;
+  /** Partitions (-1: the positions read at assignment) waiting for the sink's store, and since when. */
+  private readonly waitingFor = new Set<number>();
+  /** Since when the sink is unavailable (0: it is not), until a write or a read of positions succeeds. */
+  private waitingSince = 0;
+  private reloadTimer?: NodeJS.Timeout;
 
   constructor(kafka: Kafka, private readonly options: ProjectionConsumerOptions, private readonly sink: ProjectionSink,
     private readonly admin: LogAdmin, private readonly listener: ProjectionConsumerListener = {}) {
@@ -87,8 +111,7 @@ export class ProjectionConsumer {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = payload.memberAssignment[options.topic] ?? [];
-      this.positions = this.seekToStored(this.assigned);
-      this.positions.catch((error) => this.options.logger.error(`cannot load offsets: ${error}`));
+      this.loadPositions();
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => this.listener.crashed?.(payload.error, payload.restart));
     // A fetch holding only transaction markers (or aborted records) never reaches eachBatch; the
@@ -117,7 +140,35 @@ export class ProjectionConsumer {
   }
 
   stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reloadTimer);
     return this.consumer.disconnect();
+  }
+
+  /**
+   * Reads the stored positions (and seeks there). If the database is unavailable, reads them again
+   * later — and so does the next batch — rather than keeping the failure until the next rebalance.
+   */
+  private loadPositions(): void {
+    clearTimeout(this.reloadTimer);
+    const positions = this.seekToStored(this.assigned);
+    this.positions = positions;
+    positions.then(() => this.available(-1), (error) => {
+      const reason = this.sink.transientReason?.(error) ?? null;
+      if (reason === null) return this.options.logger.error(`cannot load offsets: ${error}`);
+      this.unavailable(-1, reason);
+      this.reloadTimer = setTimeout(() => this.positions === positions && !this.stopped && this.loadPositions(), WAIT_MAX_MS);
+    });
+  }
+
+  /** The stored positions; if reading them failed, read them again first. */
+  private async storedPositions(): Promise<Map<number, bigint>> {
+    try {
+      return await this.positions;
+    } catch {
+      this.loadPositions();
+      return this.positions;
+    }
   }
 
   /**
@@ -147,7 +198,8 @@ export class ProjectionConsumer {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
-    const positions = await this.positions;
+    const control: BatchControl = { heartbeat, isRunning, isStale, pause };
+    const positions = await this.storedPositions();
     if (this.diverged) {
       pause();
       return;
@@ -166,29 +218,31 @@ export class ProjectionConsumer {
       const slice = fresh.slice(i, i + max);
       const next = i + max >= fresh.length ? batchEnd : BigInt(slice[slice.length - 1].offset) + 1n;
       const records = slice.map((m) => toLogRecord(batch.topic, batch.partition, m));
-      if (!(await this.write(batch.partition, records, from, next, pause))) return;
+      if (!(await this.write(batch.partition, records, from, next, control))) return;
       from = next;
       resolveOffset(slice[slice.length - 1].offset);
       await heartbeat();
     }
     if (fresh.length === 0 && batchEnd > from && isRunning() && !isStale()) {
-      if (await this.write(batch.partition, [], from, batchEnd, pause)) resolveOffset(batch.lastOffset());
+      if (await this.write(batch.partition, [], from, batchEnd, control)) resolveOffset(batch.lastOffset());
     } else if (fresh.length === 0 && batch.messages.length > 0) {
       resolveOffset(batch.lastOffset());
     }
   }
 
   /** One compare-and-set write; false when the consumer must stop processing this batch. */
-  private async write(partition: number, records: LogRecord[], from: bigint, next: bigint, pause: () => void): Promise<boolean> {
+  private async write(partition: number, records: LogRecord[], from: bigint, next: bigint, control: BatchControl): Promise<boolean> {
     const topic = this.options.topic;
-    let outcome: SinkOutcome;
+    let outcome: SinkOutcome | null;
     try {
-      outcome = await this.applyTraced(topic, partition, records, from, next);
+      outcome = await this.applyPatiently(partition, records, from, next, control);
     } catch (error) {
       // Nothing was stored: read the same records again (kafkajs retries the batch, then restarts).
       this.consumer.seek({ topic, partition, offset: from.toString() });
       throw error;
     }
+    // Stopping, or sought elsewhere while waiting: leave this batch unresolved.
+    if (outcome === null) return false;
     const positions = await this.positions;
     if (outcome.kind === 'applied') {
       positions.set(partition, next);
@@ -200,7 +254,7 @@ export class ProjectionConsumer {
       positions.set(partition, outcome.nextOffset);
       this.consumer.seek({ topic, partition, offset: outcome.nextOffset.toString() });
     } else {
-      pause();
+      control.pause();
     }
     return false;
   }
@@ -221,6 +275,56 @@ export class ProjectionConsumer {
       span.setAttribute('carts.sink.outcome', outcome.kind);
       return outcome;
     });
+  }
+
+  /**
+   * `sink.apply`, waited out while the sink says its store is unavailable: the same records, the
+   * same compare-and-set, after 250 ms, 500 ms … 5 s, heartbeating meanwhile so the group keeps
+   * the partition here. Null when the consumer stops or the partition was sought elsewhere.
+   */
+  private async applyPatiently(partition: number, records: LogRecord[], from: bigint, next: bigint, control: BatchControl): Promise<SinkOutcome | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const outcome = await this.applyTraced(this.options.topic, partition, records, from, next);
+        this.available(partition);
+        return outcome;
+      } catch (error) {
+        const reason = this.sink.transientReason?.(error) ?? null;
+        if (reason === null) throw error;
+        this.unavailable(partition, reason);
+        if (await this.backOff(attempt, control)) continue;
+        this.waitingFor.delete(partition);
+        return null;
+      }
+    }
+  }
+
+  private async backOff(attempt: number, { heartbeat, isRunning, isStale }: BatchControl): Promise<boolean> {
+    const until = Date.now() + Math.min(WAIT_MAX_MS, WAIT_INITIAL_MS * 2 ** attempt);
+    for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
+      if (!isRunning() || isStale()) return false;
+      await heartbeat();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_STEP_MS, left)));
+    }
+    return isRunning() && !isStale();
+  }
+
+  private unavailable(partition: number, reason: string): void {
+    if (this.waitingSince === 0) {
+      this.waitingSince = Date.now();
+      this.options.logger.warn(`${this.options.groupId}: ${reason}; waiting for it (nothing applied or skipped, retried every ${WAIT_MAX_MS / 1000} s at most)`);
+      this.listener.waiting?.(reason);
+    }
+    this.waitingFor.add(partition);
+  }
+
+  /** A write or a read of positions succeeded: once no partition is still waiting, the sink is back. */
+  private available(partition: number): void {
+    this.waitingFor.delete(partition);
+    if (this.waitingSince === 0 || this.waitingFor.size > 0) return;
+    this.options.logger.warn(`${this.options.groupId}: the database is back after ${Math.round((Date.now() - this.waitingSince) / 1000)} s; applying again`);
+    this.waitingSince = 0;
+    this.listener.resumed?.();
   }
 
   /**

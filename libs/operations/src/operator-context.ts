@@ -43,7 +43,7 @@ export class OperatorContext {
 
   /** The writer's pool (DATABASE_URL). A promise, so concurrent first callers share one pool. */
   ds(): Promise<DataSource> {
-    this.dataSource ??= createDataSource(this.config.database.url, this.poolSize, this.clientId).initialize();
+    this.dataSource ??= createDataSource(this.config.database.url, this.poolSize, this.clientId, { connectTimeoutMs: this.config.database.connectTimeoutMs }).initialize();
     this.dataSource.catch(() => (this.dataSource = null));
     return this.dataSource;
   }
@@ -55,7 +55,7 @@ export class OperatorContext {
    */
   ownerDs(): Promise<DataSource> {
     if (!this.config.database.ownerUrl) return this.ds();
-    this.ownerDataSource ??= createDataSource(this.config.database.ownerUrl, 1, `${this.clientId}-owner`).initialize();
+    this.ownerDataSource ??= createDataSource(this.config.database.ownerUrl, 1, `${this.clientId}-owner`, { connectTimeoutMs: this.config.database.connectTimeoutMs }).initialize();
     this.ownerDataSource.catch(() => (this.ownerDataSource = null));
     return this.ownerDataSource;
   }

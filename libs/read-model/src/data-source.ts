@@ -15,11 +15,25 @@ export const READ_MODEL_MIGRATIONS = [
 ];
 
 /**
+ * How long a pool's work may take when the server is slow or gone. Without them a stopped server
+ * is noticed only when the OS gives up on a connection (minutes for a silent host), and a request
+ * waits as long: a query service then answers nothing at all instead of a quick 503.
+ */
+export interface PoolTimeouts {
+  /** A new connection: the pool gives up after this (pg `connectionTimeoutMillis`). */
+  readonly connectTimeoutMs: number;
+  /** Server-side `statement_timeout` (lock waits included); the statement fails with 57014. */
+  readonly statementTimeoutMs?: number;
+  /** Server-side `idle_in_transaction_session_timeout`: a stuck client's open transaction ends and frees its locks. */
+  readonly idleInTransactionTimeoutMs?: number;
+}
+
+/**
  * Schema changes only through migrations: `synchronize` stays off everywhere. No entities: every
  * read model is written and read with plain SQL next to its fold (projections/<name>/), so TypeORM
  * serves for the connection pool, the migrations and the transactions.
  */
-export function createDataSource(url: string, poolSize = 10, applicationName = 'carts'): DataSource {
+export function createDataSource(url: string, poolSize = 10, applicationName = 'carts', timeouts?: PoolTimeouts): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -27,8 +41,25 @@ export function createDataSource(url: string, poolSize = 10, applicationName = '
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: poolSize, application_name: applicationName },
+    extra: { max: poolSize, application_name: applicationName, ...(timeouts ? poolTimeoutOptions(timeouts) : {}) },
   });
+}
+
+/**
+ * The pg Pool / Client options for `timeouts`. TCP keepalive probes from 10 s of silence, so a
+ * connection to a host that vanished without closing it (a failover, a cut network) is found dead
+ * after the OS's probes (Linux: 9 × 75 s, tunable with net.ipv4.tcp_keepalive_*) rather than after
+ * the default two hours of silence first. Not pg's client-side `query_timeout`: it answers the
+ * caller but leaves the statement running on the connection, which goes back to the pool busy.
+ */
+export function poolTimeoutOptions(timeouts: PoolTimeouts): Record<string, number | boolean> {
+  return {
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...(timeouts.statementTimeoutMs ? { statement_timeout: timeouts.statementTimeoutMs } : {}),
+    ...(timeouts.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs } : {}),
+  };
 }
 
 export interface PoolUsage {

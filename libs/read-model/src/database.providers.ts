@@ -1,7 +1,8 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '@carts/config';
+import { APP_CONFIG, type AppConfig, type DatabaseConfig } from '@carts/config';
 import { createDataSource } from './data-source';
+import { databaseUnavailableReason } from './runtime/transient-errors';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 
@@ -13,14 +14,19 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
 @Global()
 @Module({})
 export class ReadModelDatabaseModule implements OnApplicationShutdown {
-  static forRoot(applicationName: string): DynamicModule {
+  /** `statementTimeoutMs`: this service's statement timeout (a query service's reads are short, a projector's batches are not). */
+  static forRoot(applicationName: string, statementTimeoutMs: (database: DatabaseConfig) => number): DynamicModule {
     return {
       module: ReadModelDatabaseModule,
       providers: [{
         provide: DATA_SOURCE,
         inject: [APP_CONFIG],
-        useFactory: (config: AppConfig): Promise<DataSource> =>
-          createDataSource(config.database.url, config.database.poolSize, applicationName).initialize(),
+        useFactory: ({ database }: AppConfig): Promise<DataSource> =>
+          createDataSource(database.url, database.poolSize, applicationName, {
+            connectTimeoutMs: database.connectTimeoutMs,
+            statementTimeoutMs: statementTimeoutMs(database),
+            idleInTransactionTimeoutMs: database.idleInTransactionTimeoutMs,
+          }).initialize(),
       }],
       exports: [DATA_SOURCE],
     };
@@ -33,7 +39,14 @@ export class ReadModelDatabaseModule implements OnApplicationShutdown {
   }
 }
 
+/** Readiness: the pool can run a statement; if not, the reason names the database (never its URL). */
 export const databaseHealthCheck = (ds: DataSource) => ({
   name: 'postgres',
-  check: async () => (await ds.query('SELECT 1 AS ok'))[0]?.ok === 1,
+  check: async () => {
+    try {
+      return (await ds.query('SELECT 1 AS ok'))[0]?.ok === 1;
+    } catch (error) {
+      return { reasons: [databaseUnavailableReason(error) ?? `database error: ${(error as Error)?.message ?? error}`] };
+    }
+  },
 });

@@ -24,6 +24,12 @@ export interface RoleUrls {
 export interface IsolatedEnvOptions {
   /** Its own owner, writer and reader roles (dropped by dispose); migrations applied by the owner. */
   readonly roles?: boolean;
+  /**
+   * A database URL on another server — one the suite owns and may stop, e.g. an embedded
+   * PostgreSQL — whose database name contains "test": the suite's database is made there instead
+   * of on the run's server.
+   */
+  readonly server?: string;
 }
 
 export interface IsolatedEnv {
@@ -54,7 +60,7 @@ export async function databaseRoles(adminUrl: string): Promise<RoleUrls> {
 }
 
 export async function isolatedEnv(name: string, extra: Record<string, string> = {}, options: IsolatedEnvOptions = {}): Promise<IsolatedEnv> {
-  const runUrl = assertTestDatabase(process.env.DATABASE_URL);
+  const runUrl = assertTestDatabase(options.server ?? process.env.DATABASE_URL);
   const parsed = parseDatabaseUrl(runUrl);
   // A random part as well: another suite may pick the same name (it happened), and must not share our log.
   const unique = `${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;

@@ -1,6 +1,6 @@
 import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
 import { decodeWriterProgress, laterProgress, readPartitionsToEnd } from '@carts/event-log';
-import { projectionStatuses, type ProjectionStatus } from '@carts/read-model';
+import { databaseUnavailableReason, projectionStatuses, type ProjectionStatus } from '@carts/read-model';
 import { parseArgs } from '../args';
 import { CommandFailed, type CliContext } from '../context';
 import { table, thousands } from '@carts/operations';
@@ -81,6 +81,10 @@ function printWriteSide(ctx: CliContext, w: WriteSideStatus): void {
   if (w.lag.some((l) => l.lag === null)) ctx.out.line('  ?: no command processed on that partition yet');
 }
 
+const rethrow = (error: unknown): never => {
+  throw error;
+};
+
 /** `cartctl status`: the broker, the write side, and the same data as GET /projections, from PostgreSQL and Kafka directly. */
 export async function status(ctx: CliContext, argv: string[]): Promise<number> {
   const { flags } = parseArgs(argv, [], ['json']);
@@ -90,15 +94,22 @@ export async function status(ctx: CliContext, argv: string[]): Promise<number> {
     throw new CommandFailed(`the Kafka broker does not answer at ${ctx.config.kafka.brokers.join(',')} (${error.message}). Is it running? npm run kafka -- status`);
   });
   const ends = await ctx.admin().endOffsets(ctx.topic);
-  const statuses = await projectionStatuses(await ctx.ds(), ctx.projections.map((p) => p.name), ctx.topic, ends);
+  // The write side needs only Kafka: with PostgreSQL down, say what still works, then what does not.
+  const read = await ctx.ds().then((ds) => projectionStatuses(ds, ctx.projections.map((p) => p.name), ctx.topic, ends))
+    .catch((error: unknown) => ({ unavailable: databaseUnavailableReason(error) ?? rethrow(error) }));
   if (flags.has('json')) {
-    ctx.out.line(JSON.stringify({ writeSide: write, projections: statuses }, null, 2));
-    return 0;
+    ctx.out.line(JSON.stringify({ writeSide: write, ...('unavailable' in read ? { projections: null, database: read.unavailable } : { projections: read }) }, null, 2));
+    return 'unavailable' in read ? 1 : 0;
   }
   printWriteSide(ctx, write);
   ctx.out.line();
   ctx.out.line(`topic ${ctx.topic}, ${ends.size} partitions, ${thousands([...ends.values()].reduce((a, b) => a + Number(b), 0))} records`);
   ctx.out.line();
+  if ('unavailable' in read) {
+    ctx.out.line(`read side: PostgreSQL cannot be reached (${read.unavailable}): projections, their lag and health are unknown until it is back; the projectors wait and resume by themselves (their /health/ready says the same)`);
+    return 1;
+  }
+  const statuses = read;
   const rows = statuses.map((s) => [s.name, s.activeGeneration ?? '-', describe(s), thousands(s.lag), thousands(s.eventsApplied), s.unknownSkipped, s.parked, s.lastEventAt ?? '-']);
   table(['PROJECTION', 'GEN', 'STATE', 'LAG', 'APPLIED', 'UNKNOWN', 'PARKED', 'LAST EVENT'], rows).forEach((l) => ctx.out.line(l));
   ctx.out.line();

@@ -32,6 +32,8 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
   private checkAgain = false;
   private closed = false;
   private reconnectTimer?: NodeJS.Timeout;
+  /** Since when the LISTEN connection is lost (0: connected): one line when it goes, one when it is back. */
+  private lostSince = 0;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(DATA_SOURCE) private readonly ds: DataSource) {
     trackWaiting(() => this.count());
@@ -107,7 +109,8 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.config.database.url, application_name: 'carts-query-listen' });
+    const { url, connectTimeoutMs } = this.config.database;
+    const client = new Client({ connectionString: url, application_name: 'carts-query-listen', connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
     client.on('notification', (message) => {
       if (message.payload === CART_DETAILS) this.recheck();
     });
@@ -116,13 +119,16 @@ export class VersionWatcher implements OnModuleInit, OnApplicationShutdown {
     await client.connect();
     await client.query(`LISTEN ${READ_MODEL_CHANNEL}`);
     this.client = client;
+    if (this.lostSince !== 0) this.logger.warn(`LISTEN connection back after ${Math.round((Date.now() - this.lostSince) / 1000)} s`);
+    this.lostSince = 0;
     // Anything committed while we were not listening.
     this.recheck();
   }
 
   private reconnectLater(error: unknown): void {
     if (this.closed || this.reconnectTimer) return;
-    this.logger.warn(`LISTEN connection lost (${(error as Error)?.message ?? error}); reconnecting`);
+    if (this.lostSince === 0) this.logger.warn(`LISTEN connection lost (${(error as Error)?.message ?? error}); reconnecting every ${RECONNECT_MS / 1000} s`);
+    this.lostSince ||= Date.now();
     const old = this.client;
     this.client = null;
     void old?.end().catch(() => undefined);

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { ApiProblem, CurrentCaller, isOperator, ProblemError, ProblemType, RequireRoles, strictValidationPipe, type Caller } from '@carts/http';
 import { customerCartsPage, DATA_SOURCE, type CustomerCartView } from '@carts/read-model';
-import { ApiBadQuery } from '../shared/api-docs';
+import { ApiBadQuery, ApiDatabaseUnavailable } from '../shared/api-docs';
 import { decodeCursor, encodeCursor } from './cart-cursor';
 import { CustomerCartsPageDto } from './customer-carts-page.dto';
 import { CustomerCartsQueryDto, CustomerParams } from './customer-carts.dto';
@@ -14,6 +14,7 @@ export interface CustomerCartsPage {
 }
 
 @ApiTags('customers')
+@ApiDatabaseUnavailable()
 @Controller()
 export class CustomerCartsController {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}

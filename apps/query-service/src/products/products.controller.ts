@@ -3,11 +3,12 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { ApiProblem, ProblemError, ProblemType, RequireRoles, strictValidationPipe, validationProblem } from '@carts/http';
 import { DATA_SOURCE, findProductActivity, topProducts, type ProductActivityView, type RankedProduct } from '@carts/read-model';
-import { ApiBadQuery } from '../shared/api-docs';
+import { ApiBadQuery, ApiDatabaseUnavailable } from '../shared/api-docs';
 import { ProductActivityDto, TopProductsDto } from './product-activity.dto';
 import { SkuParams, TopProductsQueryDto } from './products.dto';
 
 @ApiTags('products')
+@ApiDatabaseUnavailable()
 @RequireRoles('operator')
 @Controller('products')
 export class ProductsController {

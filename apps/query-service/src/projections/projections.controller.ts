@@ -2,9 +2,11 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRoles, unavailableProblem } from '@carts/http';
 import type { ProjectionStatus } from '@carts/read-model';
+import { ApiDatabaseUnavailable } from '../shared/api-docs';
 import { ProjectionStatusService } from './projection-status.service';
 
 @ApiTags('projections')
+@ApiDatabaseUnavailable()
 @RequireRoles('operator')
 @Controller('projections')
 export class ProjectionsController {

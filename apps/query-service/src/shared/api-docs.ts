@@ -16,6 +16,12 @@ export function ApiCartResponses(type: new () => unknown) {
     ApiResponse({ status: 304, description: 'If-None-Match names the version the read model has: no body', headers: CART_ETAG }),
     ApiBadQuery(),
     ApiProblem(404, 'The read model has no such cart (yet): `urn:carts:problem:cart-not-found`, with `cartId`'),
-    ApiProblem(503, 'minVersion was not reached within waitMs: `urn:carts:problem:service-unavailable`, with `cartId`, `minVersion` and the `version` the read model has', RETRY_AFTER),
+    ApiProblem(503, 'minVersion was not reached within waitMs: `urn:carts:problem:service-unavailable`, with `cartId`, `minVersion` and the `version` the read model has; ' +
+      `or ${DATABASE_UNAVAILABLE}`, RETRY_AFTER),
   );
 }
+
+const DATABASE_UNAVAILABLE = 'the read-model database is unavailable (stopped, refusing connections, a statement timeout): `urn:carts:problem:service-unavailable` with `code: DATABASE_UNAVAILABLE`';
+
+/** Every query endpoint: 503 with Retry-After while the database is unavailable (DatabaseUnavailableInterceptor). */
+export const ApiDatabaseUnavailable = () => ApiProblem(503, `The ${DATABASE_UNAVAILABLE.replace(/^the /, '')}`, RETRY_AFTER);

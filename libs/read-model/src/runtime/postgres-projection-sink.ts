@@ -7,6 +7,7 @@ import { READ_MODEL_CHANNEL } from './generations';
 import { DeadLetterWriter, type Parked } from './dead-letter-writer';
 import { applyInCartOrder, BLOCKED_REASON, inSavepoint, projectionFailure, unknownTypeReason } from './savepoints';
 import { resumeGeneration } from './log-binding';
+import { databaseUnavailableReason, isTransientDatabaseError } from './transient-errors';
 
 interface Sorted {
   readonly events: EventEnvelope[];
@@ -37,6 +38,12 @@ export class PostgresProjectionSink implements ProjectionSink {
 
   constructor(private readonly ds: DataSource, readonly projection: ProjectionDefinition, readonly generation: number, private readonly observer?: SinkObserver) {
     this.deadLetters = new DeadLetterWriter(projection, generation);
+  }
+
+  /** The database is unavailable, or the transaction lost a race: nothing was stored, the consumer applies the batch again. */
+  transientReason(error: unknown): string | null {
+    if (!isTransientDatabaseError(error)) return null;
+    return databaseUnavailableReason(error) ?? `transient database error: ${(error as Error)?.message ?? error}`;
   }
 
   resume(log: LogSnapshot, partitions: readonly number[]): Promise<ResumeOutcome> {
