@@ -18,8 +18,8 @@ import { findFreePorts } from '../libs/infra/src/free-port';
 import { repoRoot } from '../libs/infra/src/repo-root';
 
 /**
- * Specs whose subject is PostgreSQL, HTTP or a projection's SQL, where Kafka is only a plain
- * producer and consumer of records: they run once, against 4.x in `npm test`. Everything that
+ * Specs whose subject is PostgreSQL, HTTP, a projection's SQL, a record's content or a page,
+ * where Kafka is only a plain producer and consumer of records: they run once, against 4.x in `npm test`. Everything that
  * meets what differs between lines — the launcher (formatting, start-up), transactions and
  * fencing, consumer groups and rebalances, admin and ACL APIs, cluster identity, SASL — runs on
  * both, and so does every spec not named here (a new spec runs twice until someone decides).
@@ -31,6 +31,10 @@ export const LINE_INDEPENDENT: readonly string[] = [
   'apps/query-service/test/',
   'apps/cartctl/test/cartctl.e2e-spec.ts', // cartctl's output and exit codes (status-write-side.e2e-spec.ts reads groups: both)
   'apps/projector/test/projector-crash.e2e-spec.ts', // read-side exactly-once: offsets live in PostgreSQL
+  'apps/console/test/console.e2e-spec.ts', // the page and its API
+  'apps/command-service/test/hostile-records.e2e-spec.ts', // what a record holds, not how Kafka carries it
+  'test/database-outage.e2e-spec.ts', // PostgreSQL stopped for 60 s
+  'test/tracing.e2e-spec.ts', // trace context in record headers
   'test/rebuild-after-bug-fix.e2e-spec.ts',
   'test/access.e2e-spec.ts',
   'test/least-privilege.e2e-spec.ts',
