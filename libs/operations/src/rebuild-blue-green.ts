@@ -1,6 +1,6 @@
 import { beginBlueGreen, dropGenerationTablesOnline, retireGeneration, trySwap, type ProjectionDefinition } from '@carts/read-model';
 import { CommandFailed, type OperatorContext } from './operator-context';
-import { holdRebuildLock } from './rebuild-lock';
+import { whileHoldingRebuildLock } from './rebuild-lock';
 import { rebuiltLine, sleep, waitForConsumer, watchUntil, type Position } from './rebuild-watch';
 
 /** Try the swap once the new generation is close: the swap itself refuses if it is behind the live one. */
@@ -31,12 +31,7 @@ async function dropRetired(ctx: OperatorContext, projection: ProjectionDefinitio
  * generation the first is still watching.
  */
 export async function rebuildBlueGreen(ctx: OperatorContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
-  const lock = await holdRebuildLock(await ctx.ds(), projection.name);
-  try {
-    return await rebuildHoldingTheLock(ctx, projection, waitProjectorMs);
-  } finally {
-    await lock.release();
-  }
+  return whileHoldingRebuildLock(await ctx.ds(), projection.name, () => rebuildHoldingTheLock(ctx, projection, waitProjectorMs));
 }
 
 async function rebuildHoldingTheLock(ctx: OperatorContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {

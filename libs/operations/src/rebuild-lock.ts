@@ -35,6 +35,16 @@ export async function holdRebuildLock(ds: DataSource, projection: string): Promi
   };
 }
 
+/** Runs a rebuild holding the projection's rebuild lock (holdRebuildLock), released however it ends. */
+export async function whileHoldingRebuildLock<T>(ds: DataSource, projection: string, rebuild: () => Promise<T>): Promise<T> {
+  const lock = await holdRebuildLock(ds, projection);
+  try {
+    return await rebuild();
+  } finally {
+    await lock.release();
+  }
+}
+
 /** Is a rebuild of this projection running anywhere (its runner holds the lock)? pg_locks is readable by every role. */
 export async function rebuildRunning(ds: DataSource, projection: string): Promise<boolean> {
   const rows: unknown[] = await ds.query(

@@ -1,7 +1,6 @@
-import { holdRebuildLock, rebuiltLine, waitForConsumer, watchUntil } from '@carts/operations';
+import { rebuiltLine, waitForConsumer, watchUntil, whileHoldingRebuildLock } from '@carts/operations';
 import { activeGeneration, beginInPlace, finishInPlace, type ProjectionDefinition } from '@carts/read-model';
 import { CommandFailed, type CliContext } from '../context';
-
 
 /**
  * `cartctl rebuild <projection> --in-place`: empties the live generation and replays the log into
@@ -10,12 +9,7 @@ import { CommandFailed, type CliContext } from '../context';
  * unless a projector is consuming the projection.
  */
 export async function rebuildInPlace(ctx: CliContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
-  const lock = await holdRebuildLock(await ctx.ds(), projection.name);
-  try {
-    return await replay(ctx, projection, waitProjectorMs);
-  } finally {
-    await lock.release();
-  }
+  return whileHoldingRebuildLock(await ctx.ds(), projection.name, () => replay(ctx, projection, waitProjectorMs));
 }
 
 async function replay(ctx: CliContext, projection: ProjectionDefinition, waitProjectorMs: number): Promise<number> {
