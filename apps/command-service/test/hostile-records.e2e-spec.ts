@@ -111,8 +111,8 @@ describe('records the command service did not write', () => {
     expect((await api.checkout(cartId)).body.version).toBe(4);
 
     const partition = partitionForKey(cartId, configFor(PREFIX).kafka.partitions);
-    const warned = service.output.split('\n').filter((l) => l.includes(`partition ${partition}: skipped`));
-    expect(warned).toEqual([expect.stringMatching(new RegExp(`WARN.*skipped 2 event record\\(s\\) while restoring that do not continue their cart \\(` +
+    const warned = service.logLines().filter((l) => l.msg.includes(`partition ${partition}: skipped`)).map((l) => `${l.level} ${l.msg}`);
+    expect(warned).toEqual([expect.stringMatching(new RegExp(`^warn .*skipped 2 event record\\(s\\) while restoring that do not continue their cart \\(` +
       `\\S+ not_next_version: ItemAdded claiming version 9 of cart ${cartId}, which is at 2; \\S+ unknown_type: type CartGiftWrapped claiming version 3 of cart ${cartId}, which is at 2\\)`))]);
     expect([await counter('writer_restore_skipped_events_total', 'not_next_version'), await counter('writer_restore_skipped_events_total', 'unknown_type')]).toEqual([1, 1]);
 

@@ -80,8 +80,8 @@ describe('poison records, unknown events and dead letters', () => {
     for (const id of [p, q, r]) expect(letters.filter((d) => d.cartId === id).map((d) => d.kind)).toEqual(['poison', 'blocked']);
     // Each poison record is logged once per projection that parked it, with what to do.
     for (const name of ['cart-details', 'customer-carts', 'product-activity']) {
-      const lines = projector!.output.split('\n').filter((l) => l.includes(`${name}@g1: parked`) && l.includes(`(cart ${p})`));
-      expect(lines).toEqual([expect.stringMatching(/WARN.*value is not valid JSON; later events of this cart park behind it.*cartctl dlq skip --record \d+@\d+/)]);
+      const lines = projector!.logLines().filter((l) => l.msg.includes(`${name}@g1: parked`) && l.msg.includes(`(cart ${p})`));
+      expect(lines.map((l) => [l.level, l.msg])).toEqual([['warn', expect.stringMatching(/value is not valid JSON; later events of this cart park behind it.*cartctl dlq skip --record \d+@\d+/)]]);
     }
 
     const retried = await runCartctl(['dlq', 'retry'], stack.env);
@@ -166,8 +166,8 @@ describe('poison records, unknown events and dead letters', () => {
     for (const name of ['cart-details', 'customer-carts', 'product-activity']) {
       const of = (cartId: string) => letters.filter((d) => d.projection === name && d.cartId === cartId).map((d) => [d.kind, d.kind === 'poison' ? d.reason : '']);
       expect([of(h), of(u)]).toEqual([[['poison', gap], ['blocked', ''], ['blocked', '']], [['poison', unknown], ['blocked', '']]]);
-      const warned = projector!.output.split('\n').filter((l) => l.includes(`${name}@g1: parked`) && l.includes(`(cart ${h})`));
-      expect(warned).toEqual([expect.stringContaining(gap)]);
+      const warned = projector!.logLines().filter((l) => l.msg.includes(`${name}@g1: parked`) && l.msg.includes(`(cart ${h})`));
+      expect(warned.map((l) => [l.level, l.msg])).toEqual([['warn', expect.stringContaining(gap)]]);
     }
 
     // What the operator sees in the cart's history, straight from the log: the records that take no version.
