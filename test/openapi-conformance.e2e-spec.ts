@@ -114,6 +114,24 @@ describe('OpenAPI documents match the real responses', () => {
     expect((await get('/products/{sku}/activity', '/products/nothing-here/activity')).status).toBe(404);
     expect((await get('/products/{sku}/activity', `/products/${'x'.repeat(65)}/activity`)).status).toBe(400);
 
+    // A database that does not answer in time — here a lock held past the query service's
+    // statement timeout (QUERY_STATEMENT_TIMEOUT_MS, 2.5 s): 503 DATABASE_UNAVAILABLE with Retry-After.
+    const locker = stack.ds.createQueryRunner();
+    await locker.connect();
+    await locker.startTransaction();
+    try {
+      await locker.query('LOCK TABLE projection_generations IN ACCESS EXCLUSIVE MODE');
+      const unavailable = await Promise.all([
+        get('/customers/{customerId}/carts', '/customers/c-query/carts'),
+        get('/products/top', '/products/top?by=abandoned'),
+        get('/products/{sku}/activity', '/products/mug/activity'),
+      ]);
+      expect(unavailable.map((r) => [r.status, r.body.code])).toEqual(Array(3).fill([503, 'DATABASE_UNAVAILABLE']));
+    } finally {
+      await locker.rollbackTransaction();
+      await locker.release();
+    }
+
     expect(mismatches).toEqual([]);
     const readModels = (path: string) => /^\/(carts|customers|products)\//.test(path);
     expect(queries.declared(readModels).filter((r) => !queries.seen.has(r))).toEqual([]);
