@@ -37,3 +37,35 @@ describe('a runner while the database is unavailable', () => {
     expect(r.health.state).toBe('diverged');
   });
 });
+
+describe('a consumer crash', () => {
+  const runner = () => {
+    const ds = { query: async () => undefined } as unknown as DataSource;
+    return new ProjectionRunner('cart-details@g1', 'cart-details', 1, ds, () => ({}) as ProjectionConsumer, 'host:1');
+  };
+  const levels = (r: ProjectionRunner) => {
+    const logger = (r as unknown as { logger: Record<'warn' | 'error', (line: string) => void> }).logger;
+    const seen: string[] = [];
+    jest.spyOn(logger, 'warn').mockImplementation(() => void seen.push('warn'));
+    jest.spyOn(logger, 'error').mockImplementation(() => void seen.push('error'));
+    return seen;
+  };
+
+  it('that the Kafka client restarts by itself (a coordinator still loading, say) is a warning, and counted', async () => {
+    const r = runner();
+    const seen = levels(r);
+    r.consuming();
+    r.crashed(new Error('The coordinator is loading and hence can\'t process requests for this group'), true);
+    expect([seen, r.health.state, r.health.restarts]).toEqual([['warn'], 'restarting', 1]);
+    await r.stop();
+  });
+
+  it('that stops the consumer is an error', async () => {
+    const r = runner();
+    const seen = levels(r);
+    r.consuming();
+    r.crashed(new Error('not retriable'), false);
+    expect(seen).toEqual(['error']);
+    await r.stop();
+  });
+});

@@ -103,7 +103,7 @@ export class ProjectionRunner {
     this.current = { ...this.current, restarts: this.current.restarts + 1 };
     countRestart(this.projection);
     if (restarting) {
-      this.logger.error(`${this.key} consumer crashed (${message}); the Kafka client restarts it`);
+      this.logger.warn(`${this.key} consumer crashed (${message}); the Kafka client restarts it`);
       this.set('restarting', `consumer crashed: ${message}; restarting`, message);
       return;
     }
