@@ -53,8 +53,9 @@ async function main(argv: string[]): Promise<number> {
       output.note(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    const unavailable = databaseUnavailableReason(error);
-    // An outage, not a bug: say what cannot be read and that it passes, without the driver's wording alone.
+    // An outage, not a bug: say what cannot be read and that it passes, without the driver's wording
+    // alone. A CommandFailed is already our own sentence (the broker not answering, say): as it is.
+    const unavailable = error instanceof CommandFailed ? null : databaseUnavailableReason(error);
     if (unavailable) output.note(`cartctl ${name}: PostgreSQL cannot be reached (${unavailable}): read models, projection health and dead letters are unreadable until it is back; services report it on /health/ready`);
     else output.note(`cartctl ${name}: ${error instanceof CommandFailed ? '' : 'failed: '}${(error as Error)?.message ?? error}`);
     return 1;
