@@ -2,7 +2,9 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts
+COPY patches ./patches
+# --ignore-scripts skips postinstall: apply the kafkajs patch (patches/README.md) explicitly.
+RUN npm ci --ignore-scripts && npx patch-package --error-on-fail
 COPY tsconfig.json nest-cli.json ./
 COPY tools ./tools
 COPY apps ./apps

@@ -1,9 +1,11 @@
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '@carts/config';
+import { assertKafkajsPatched } from './kafkajs-patch';
 import { kafkaLogCreator } from './kafka-logging';
 
 /** The one place a kafkajs client is configured (brokers, TLS, SASL, retries, logging). */
 export function createKafka(config: KafkaConfig, clientSuffix: string): Kafka {
+  assertKafkajsPatched();
   const debug = process.env.KAFKAJS_LOG_LEVEL === 'debug';
   const options: KafkaJsConfig = {
     clientId: `${config.clientId}-${clientSuffix}`,
