@@ -37,8 +37,7 @@ module.exports = {
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
     },
     // Specs that start a Kafka cluster of their own (several brokers, one killed): `npm run
-    // test:cluster`. Not part of `npm test` while the defect they found is open (a version gap after
-    // a lost leader: docs/operations.md, "A broker is lost").
+    // test:cluster`. Not yet part of `npm test`: see docs/operations.md, "A broker is lost".
     // The same global set-up (shared by path, so it runs once): the run's database and token key.
     {
       ...common,

@@ -1,9 +1,10 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { loadConfig } from '@carts/config';
-import { topicNames } from '@carts/contracts';
+import { CONSUMER_GROUPS, topicNames } from '@carts/contracts';
 import { partitionForKey, provisionTopics } from '@carts/event-log';
 import { ensureKafkaCluster, type KafkaClusterHandle } from '@carts/infra';
 import { PROJECTIONS } from '@carts/read-model';
@@ -28,11 +29,11 @@ const KILL_AFTER = 150;
 /** Commands answered after the partition recovered before the load stops: traffic on the survivors. */
 const AFTER_RECOVERY = 150;
 /**
- * The issue asks for "a few seconds". Measured: 7.9 s when the dead broker led data partitions
- * only; 19.5 s when it was also the writer group's coordinator (the group rejoins and takes the
- * partitions over again). 30 s bounds what the system does today (docs/operations.md).
+ * The issue asks for "a few seconds". Measured with the killed broker leading the partition *and*
+ * coordinating the writers' group (the case this spec forces): 5.9, 5.7 and 4.6 s; 4 s of it is
+ * the controller noticing (broker.session.timeout.ms on the local cluster).
  */
-const RECOVERY_BOUND_MS = 30_000;
+const RECOVERY_BOUND_MS = 15_000;
 const INTERNAL_TOPICS = ['__transaction_state', '__consumer_offsets'];
 
 describe('a 3-broker cluster loses the leader of a cart-events partition under load', () => {
@@ -73,6 +74,17 @@ describe('a 3-broker cluster loses the leader of a cart-events partition under l
   }, 120_000);
 
   const metadata = async (names: string[]) => (await admin.fetchTopicMetadata({ topics: names })).topics;
+  /**
+   * The broker coordinating a consumer group: the leader of its `__consumer_offsets` partition,
+   * which Kafka picks as abs(Java hashCode of the group id) % the topic's partition count.
+   */
+  const groupCoordinator = async (groupId: string): Promise<number> => {
+    const [offsets] = await metadata(['__consumer_offsets']);
+    let hash = 0;
+    for (const char of groupId) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+    const partition = (hash & 0x7fffffff) % offsets.partitions.length;
+    return offsets.partitions.find((p) => p.partitionId === partition)!.leader;
+  };
 
   it('keeps 3 replicas of every topic the system writes, 2 in sync per write, and refuses to start under-replicated', async () => {
     const prefix = stack!.config.kafka.topicPrefix;
@@ -100,17 +112,30 @@ describe('a 3-broker cluster loses the leader of a cart-events partition under l
     expect(allowed.warnings).toEqual([expect.stringMatching(/^!!! under-replicated topics .*cart-events \(to be created\): replication factor 1, min.insync.replicas 1/)]);
     // ...and existing under-replicated topics are refused on the next start without the setting.
     await expect(provisionTopics(loadConfig({ ...process.env, KAFKA_TOPIC_PREFIX: under }).kafka)).rejects.toThrow(/\.cart-events: replication factor 1, min.insync.replicas 1/);
+    // Gone before the next test: a single-replica partition on the broker it kills has no leader
+    // afterwards, and a client asking for metadata that covers it fails (LEADER_NOT_AVAILABLE).
+    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(under)), timeout: 30_000 });
   }, 300_000);
 
   it('kill -9 of the leader: every 2xx once in the log, no version gap, 503 with Retry-After until the partition recovers within seconds, read models equal a rebuild, the broker rejoins the ISR', async () => {
     const { partitions, topicPrefix } = stack!.config.kafka;
     const events = topicNames(topicPrefix).events;
     const api = new CartApi(services[0].url);
+    // The worst case, every run: the broker killed leads the partition under load *and* coordinates
+    // the writers' consumer group, so the group must move too.
+    const coordinator = await groupCoordinator(CONSUMER_GROUPS.commandProcessor(topicPrefix));
+    const leaders = new Map((await metadata([events]))[0].partitions.map((p) => [p.partitionId, p.leader]));
     const carts: string[] = [];
-    for (let i = 0; i < 12; i++) carts.push(await api.newCart());
+    while (carts.length < 12 || leaders.get(partitionForKey(carts[0], partitions)) !== coordinator) {
+      const cart = await api.newCart();
+      if (leaders.get(partitionForKey(cart, partitions)) === coordinator) carts.unshift(cart);
+      else carts.push(cart);
+      expect(carts.length).toBeLessThan(200);
+    }
     const target = partitionForKey(carts[0], partitions);
-    const victimId = (await metadata([events]))[0].partitions.find((p) => p.partitionId === target)!.leader;
+    const victimId = coordinator;
     const victim = cluster!.nodes.find((n) => n.nodeId === victimId)!;
+    report(`broker ${victimId} leads ${events}-${target} and coordinates the writers' group: it is the one killed`);
 
     let killedAt = 0;
     let recoveredAt = 0;
@@ -124,12 +149,23 @@ describe('a 3-broker cluster loses the leader of a cart-events partition under l
           killedAt = Date.now();
           victim.kill('SIGKILL');
           report(`killed broker ${victimId}, leader of ${events}-${target}`);
+          // For the report: what Kafka itself says is unavailable once the controller has noticed.
+          setTimeout(() => {
+            const alive = cluster!.brokers.filter((_, i) => cluster!.nodes[i].nodeId !== victimId)[0];
+            execFile('node', ['dist/tools/kafka.js', 'topics', '--bootstrap-server', alive, '--describe', '--unavailable-partitions'],
+              (_error, out, err) => report(`unavailable partitions 10 s after the kill (kafka-topics): ${`${out}${err}`.trim() || 'none'}`));
+          }, 10_000);
         }
         if (killedAt && !recoveredAt && s.status === 200 && s.sentAt! > killedAt && partitionForKey(s.cartId, partitions) === target) recoveredAt = s.at;
         if (recoveredAt && ++afterRecovery === AFTER_RECOVERY) stopLoad();
       },
     });
-    report(`${sent.length} commands: ${JSON.stringify(countBy(sent, (s) => s.status))}; partition ${target} took commands again ${recoveredAt - killedAt} ms after the kill`);
+    report(`${sent.length} commands: ${JSON.stringify(countBy(sent, (s) => `${s.status} ${s.problem ?? ''}`))}; partition ${target} took commands again ${recoveredAt - killedAt} ms after the kill`);
+    // What the writer said from the kill to its recovery: where the time went, in every run's report.
+    for (const line of services[0].logLines().filter((l) => Date.parse(l.time) >= killedAt && Date.parse(l.time) <= (recoveredAt || Infinity) + 1000).slice(0, 120)) {
+      const { time, level, msg, context, service: _service, pid: _pid, ...fields } = line;
+      report(`  +${Date.parse(time) - killedAt} ms ${level} ${String(context ?? '')}: ${msg.slice(0, 300)} ${JSON.stringify(fields).slice(0, 600)}`);
+    }
     const restarted = victim.start();
     restarted.catch(() => undefined); // awaited below; a failed assertion before then must not leave it unhandled
 
