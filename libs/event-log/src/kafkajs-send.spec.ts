@@ -1,5 +1,5 @@
 /**
- * The producer's send path as this project installs it: kafkajs 2.2.4 with
+ * The producer's send path and metadata requests as this project installs them: kafkajs 2.2.4 with
  * patches/kafkajs+2.2.4.patch (see patches/README.md). Each case is a leader change during one
  * send, driven by hand through kafkajs' own sendMessages with a scripted cluster, so it happens
  * every run; the first two fail on the unpatched file (tulios/kafkajs#1303).
@@ -49,7 +49,7 @@ function scriptedCluster(brokers: FakeBroker[], leaders: Record<number, number |
       const result: Record<number, number[]> = {};
       for (const p of partitions) {
         const leader = current[Number(p)];
-        if (leader === null || leader === undefined) continue;
+        if (leader === null || leader === undefined) continue; // as kafkajs: -1 is grouped like any leader
         (result[leader] ??= []).push(Number(p));
       }
       return result;
@@ -133,6 +133,15 @@ describe('kafkajs send with a leader change (patched)', () => {
     expect(broker.partitionsSent('t')).toEqual([0]);
   });
 
+  it('a partition whose leader is -1 (none yet) is sent once the refreshed metadata names one', async () => {
+    const a = new FakeBroker(1);
+    const b = new FakeBroker(2);
+    const result = await send(scriptedCluster([a, b], { 0: 1, 1: -1 }, { 0: 1, 1: 2 }))({ acks: -1, timeout: 1000, topicMessages: messages('t', [0, 1]) });
+    expect(a.partitionsSent('t')).toEqual([0]);
+    expect(b.partitionsSent('t')).toEqual([1]);
+    expect(result.map((r) => r.partition).sort()).toEqual([0, 1]);
+  });
+
   it('sends to the first leaders when nothing fails: one request per broker', async () => {
     const a = new FakeBroker(1);
     const b = new FakeBroker(2);
@@ -140,5 +149,51 @@ describe('kafkajs send with a leader change (patched)', () => {
     expect(a.requests).toHaveLength(1);
     expect(b.requests).toHaveLength(1);
     expect(result).toHaveLength(3);
+  });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const KafkajsBroker = require('kafkajs/src/broker') as new (options: object) => { lookupRequest: unknown; metadata(topics?: string[]): Promise<MetadataResponse> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { lookup } = require('kafkajs/src/protocol/requests') as { lookup: (versions: object) => unknown };
+
+interface PartitionMetadata { partitionErrorCode: number; partitionId: number; leader: number; replicas: number[]; isr: number[]; offlineReplicas: number[] }
+interface MetadataResponse { topicMetadata: { topic: string; partitionMetadata: PartitionMetadata[] }[] }
+
+describe('kafkajs metadata with a leaderless partition (patched)', () => {
+  /** A broker whose connection answers every Metadata request with this cluster: `other` has a partition with no leader (a single replica on a dead broker). */
+  function brokerAnswering() {
+    const partition = (partitionId: number, errorCode: number, leader: number): PartitionMetadata => ({ partitionErrorCode: errorCode, partitionId, leader, replicas: [3], isr: errorCode ? [] : [leader], offlineReplicas: [] });
+    const data = {
+      throttleTime: 0, clusterId: 'c', controllerId: 1,
+      brokers: [{ nodeId: 1, host: '127.0.0.1', port: 1, rack: null }],
+      topicMetadata: [
+        { topicErrorCode: 0, topic: 'ours', isInternal: false, partitionMetadata: [partition(0, 0, 1)] },
+        { topicErrorCode: 0, topic: 'other', isInternal: false, partitionMetadata: [partition(0, 0, 1), partition(1, 5, -1)] },
+      ],
+    };
+    const connectionPool = {
+      connectionTimeout: 1000, host: '127.0.0.1', port: 1,
+      send: async ({ request, response }: { request: { encode: () => Promise<unknown> }; response: { parse: (d: unknown) => Promise<unknown> } }) => {
+        await request.encode();
+        return response.parse(structuredClone(data));
+      },
+    };
+    const logger = { namespace: () => ({ debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }) };
+    const versions = { 3: { minVersion: 0, maxVersion: 6 } };
+    const broker = new KafkajsBroker({ connectionPool, logger, versions });
+    broker.lookupRequest = lookup(versions);
+    return broker;
+  }
+
+  it('a request for every topic (a new client: every new producer\'s first transaction) succeeds, the partition kept with no leader', async () => {
+    const metadata = await brokerAnswering().metadata([]);
+    const other = metadata.topicMetadata.find((t) => t.topic === 'other')!;
+    // Unpatched: LEADER_NOT_AVAILABLE, and no new transactional producer could start until the broker was back.
+    expect(other.partitionMetadata.map((p) => [p.partitionId, p.leader])).toEqual([[0, 1], [1, -1]]);
+  });
+
+  it('a request naming the topic still fails on it, as before', async () => {
+    await expect(brokerAnswering().metadata(['other'])).rejects.toMatchObject({ type: 'LEADER_NOT_AVAILABLE' });
   });
 });
