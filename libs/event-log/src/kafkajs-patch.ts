@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /** The line patches/kafkajs+2.2.4.patch puts in each file it changes. */
 export const KAFKAJS_SEND_PATCH_MARKER = 'Patched by kafka-carts';
-const PATCHED_FILES = ['kafkajs/src/producer/sendMessages', 'kafkajs/src/broker'];
+const PATCHED_FILES = ['kafkajs/src/producer/sendMessages', 'kafkajs/src/broker', 'kafkajs/src/consumer/consumerGroup'];
 
 let patched: boolean | undefined;
 

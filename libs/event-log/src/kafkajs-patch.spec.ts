@@ -197,3 +197,37 @@ describe('kafkajs metadata with a leaderless partition (patched)', () => {
     await expect(brokerAnswering().metadata(['other'])).rejects.toMatchObject({ type: 'LEADER_NOT_AVAILABLE' });
   });
 });
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup') as { prototype: { recoverFromFetch(this: object, error: Error): Promise<void> } };
+
+describe('kafkajs consumer fetch from a dead leader (patched)', () => {
+  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  const threeBrokers = { metadata: { brokers: [{ nodeId: 1 }, { nodeId: 2 }, { nodeId: 3 }] } };
+  const refused = () => Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9194'), { name: 'KafkaJSConnectionError', retriable: true });
+
+  it('a refused connection refreshes the metadata and fetches again instead of failing the fetch (which crashed the consumer)', async () => {
+    let refreshes = 0;
+    const group = { logger: quiet, cluster: { brokerPool: threeBrokers, refreshMetadata: async () => { refreshes++; } } };
+    // Unpatched: rethrown, no refresh — the consumer fetched from the dead broker until it crashed.
+    await expect(ConsumerGroup.prototype.recoverFromFetch.call(group, refused())).resolves.toBeUndefined();
+    expect(refreshes).toBe(1);
+  });
+
+  it('with no broker answering the refresh, the error goes up as before', async () => {
+    const group = { logger: quiet, cluster: { brokerPool: threeBrokers, refreshMetadata: async () => { throw refused(); } } };
+    await expect(ConsumerGroup.prototype.recoverFromFetch.call(group, refused())).rejects.toThrow('ECONNREFUSED');
+  });
+
+  it('other errors are untouched', async () => {
+    const group = { logger: quiet, cluster: { brokerPool: threeBrokers, refreshMetadata: async () => undefined } };
+    await expect(ConsumerGroup.prototype.recoverFromFetch.call(group, new Error('boom'))).rejects.toThrow('boom');
+  });
+
+  it('a single broker that refuses connections is left as it was (nothing to hand its partitions to)', async () => {
+    let refreshes = 0;
+    const group = { logger: quiet, cluster: { brokerPool: { metadata: { brokers: [{ nodeId: 1 }] } }, refreshMetadata: async () => { refreshes++; } } };
+    await expect(ConsumerGroup.prototype.recoverFromFetch.call(group, refused())).rejects.toThrow('ECONNREFUSED');
+    expect(refreshes).toBe(0);
+  });
+});
