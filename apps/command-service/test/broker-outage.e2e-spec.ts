@@ -69,7 +69,14 @@ describe('broker stopped and restarted under a running command service', () => {
 
     const restarted = Date.now();
     broker = await startBroker();
-    const recovered = await waitFor(() => api.addItem(cartId), (r) => r.status === 200, { timeoutMs: 90_000, intervalMs: 500, what: 'a 200 once the broker is back' });
+    const recovered = await waitFor(() => api.addItem(cartId), (r) => r.status === 200, { timeoutMs: 90_000, intervalMs: 500, what: 'a 200 once the broker is back' }).catch((error: Error) => {
+      // What the service said since the restart: why it did not recover, in the report.
+      for (const line of service!.logLines().filter((l) => l.level !== 'info' && Date.parse(l.time) >= restarted).slice(-60)) {
+        const { time, level, msg, context, service: _service, pid: _pid, ...fields } = line;
+        report(`  +${Date.parse(time) - restarted} ms ${level} ${String(context ?? '')}: ${msg.slice(0, 300)} ${JSON.stringify(fields).slice(0, 400)}`);
+      }
+      throw error;
+    });
     report(`recovered ${Date.now() - restarted} ms after the broker restart began (same pid ${service!.pid})`);
     expect(service!.child.exitCode).toBeNull();
 
